@@ -1,0 +1,56 @@
+#include "app/input.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+#include <vector>
+
+namespace auditeql::app {
+
+bool feed_input(const std::string& path, normalize::EventPipeline& pipeline, std::string& error) {
+  const bool is_stdin = path == "-";
+  const int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  std::vector<char> buffer(256 * 1024);
+  bool ok = true;
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n > 0) {
+      pipeline.feed(std::string_view(buffer.data(), static_cast<size_t>(n)));
+    } else if (n == 0) {
+      break;
+    } else if (errno != EINTR) {
+      error = path + ": " + std::strerror(errno);
+      ok = false;
+      break;
+    }
+  }
+  pipeline.end_of_file();
+  if (!is_stdin) ::close(fd);
+  return ok;
+}
+
+std::string describe(const normalize::PipelineStats& s) {
+  std::ostringstream out;
+  out << s.records.records << " records";
+  if (s.records.skipped() > 0) {
+    out << " (" << s.records.skipped() << " skipped lines: " << s.records.malformed << " malformed, "
+        << s.records.oversized << " oversized, " << s.records.binary << " binary)";
+  }
+  out << ", " << s.events.events << " events; " << s.normalized.process_starts << " process starts, "
+      << s.normalized.file_creations << " file creations, " << s.normalized.file_renames << " renames, "
+      << s.normalized.forks << " forks; " << s.normalized.unknown_parents << " unknown parents";
+  if (s.normalized.unresolved_paths > 0) out << ", " << s.normalized.unresolved_paths << " unresolved paths";
+  if (s.events.malformed + s.events.bad_values > 0) {
+    out << ", " << (s.events.malformed + s.events.bad_values) << " malformed records in events";
+  }
+  return out.str();
+}
+
+}  // namespace auditeql::app

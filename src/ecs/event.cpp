@@ -1,0 +1,53 @@
+#include "ecs/event.h"
+
+#include "util/path.h"
+
+namespace auditeql::ecs {
+
+ProcessImagePtr make_process_image(std::string executable, std::vector<std::string> args) {
+  auto image = std::make_shared<ProcessImage>();
+  image->name = std::string(util::base_name(executable));
+  image->executable = std::move(executable);
+  size_t total = 0;
+  for (const auto& a : args) total += a.size() + 1;
+  image->command_line.reserve(total);
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i > 0) image->command_line += ' ';
+    image->command_line += args[i];
+  }
+  image->args = std::move(args);
+  return image;
+}
+
+std::string_view Event::file_name() const { return util::base_name(file_path); }
+
+std::string_view Event::file_directory() const {
+  if (!util::is_absolute(file_path)) return {};
+  return util::dir_name(file_path);
+}
+
+std::string_view Event::file_extension() const { return util::file_extension(file_name()); }
+
+std::string_view event_category(EventKind kind) {
+  return kind == EventKind::ProcessStart ? "process" : "file";
+}
+
+std::string_view event_type(EventKind kind) {
+  switch (kind) {
+    case EventKind::ProcessStart: return "start";
+    case EventKind::FileCreation: return "creation";
+    case EventKind::FileRename: return "change";
+  }
+  return "";
+}
+
+std::string_view event_action(EventKind kind) {
+  switch (kind) {
+    case EventKind::ProcessStart: return "exec";
+    case EventKind::FileCreation: return "creation";
+    case EventKind::FileRename: return "rename";
+  }
+  return "";
+}
+
+}  // namespace auditeql::ecs

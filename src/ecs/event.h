@@ -1,0 +1,60 @@
+#pragma once
+// Stage 3 output: a normalized, ECS-shaped event, the unit the rules see.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace auditeql::ecs {
+
+// What is known of a process image: the program a pid runs since its last
+// exec (a forked child that never exec'd shares its parent's image). Shared,
+// immutable: the process table, its children's events and alerts point at
+// the same object instead of copying argv around.
+struct ProcessImage {
+  std::string executable;
+  std::string name;
+  std::vector<std::string> args;
+  std::string command_line;
+};
+using ProcessImagePtr = std::shared_ptr<const ProcessImage>;
+
+// name = base name of `executable`, command_line = args joined by spaces.
+ProcessImagePtr make_process_image(std::string executable, std::vector<std::string> args);
+
+enum class EventKind : uint8_t { ProcessStart, FileCreation, FileRename };
+
+inline constexpr int64_t kNoId = -1;
+
+struct Event {
+  EventKind kind = EventKind::ProcessStart;
+  int64_t time_ms = 0;
+  std::string host_name;
+  uint64_t sequence = 0;  // audit serial
+  std::string key;        // audit rule key
+
+  int64_t pid = kNoId;
+  ProcessImagePtr process;  // null when nothing is known of the process
+  std::string working_directory;
+  int64_t parent_pid = kNoId;
+  ProcessImagePtr parent;   // null when the parent is unknown
+
+  int64_t uid = kNoId;
+  int64_t euid = kNoId;
+  int64_t gid = kNoId;
+  std::string user_name;
+
+  std::string file_path;  // file events only; absolute unless it could not be resolved
+
+  std::string_view file_name() const;
+  std::string_view file_directory() const;
+  std::string_view file_extension() const;
+};
+
+// The fixed ECS classification of each kind.
+std::string_view event_category(EventKind kind);  // "process" | "file"
+std::string_view event_type(EventKind kind);      // "start" | "creation" | "change"
+std::string_view event_action(EventKind kind);    // "exec" | "creation" | "rename"
+
+}  // namespace auditeql::ecs

@@ -1,0 +1,77 @@
+#include "events/audit_event.h"
+
+namespace auditeql::events {
+
+void AuditEvent::clear() {
+  // Member-wise so the strings and vectors keep their capacity for the next event.
+  serial = 0;
+  time_ms = 0;
+  node.clear();
+  has_syscall = false;
+  event_class = EventClass::Other;
+  syscall_kind = SyscallKind::Other;
+  arch = 0;
+  syscall = -1;
+  success = false;
+  exit_code = 0;
+  for (auto& a : args) a = 0;
+  pid = ppid = uid = euid = gid = kUnknownId;
+  user_name.clear();
+  comm.clear();
+  exe.clear();
+  key.clear();
+  has_execve = false;
+  argv.clear();
+  has_cwd = false;
+  cwd.clear();
+  paths.clear();
+}
+
+uint64_t new_name_dirfd(const AuditEvent& ev) {
+  switch (ev.syscall_kind) {
+    case SyscallKind::Openat:
+    case SyscallKind::Openat2:
+    case SyscallKind::Mkdirat:
+    case SyscallKind::Mknodat:
+    case SyscallKind::Execveat:
+      return ev.args[0] & 0xffffffffu;
+    case SyscallKind::Symlinkat:
+      return ev.args[1] & 0xffffffffu;
+    case SyscallKind::Linkat:
+    case SyscallKind::Renameat:
+    case SyscallKind::Renameat2:
+      return ev.args[2] & 0xffffffffu;
+    default:
+      return kAtFdCwd;
+  }
+}
+
+const char* to_string(SyscallKind kind) {
+  switch (kind) {
+    case SyscallKind::Other: return "other";
+    case SyscallKind::Execve: return "execve";
+    case SyscallKind::Execveat: return "execveat";
+    case SyscallKind::Clone: return "clone";
+    case SyscallKind::Clone3: return "clone3";
+    case SyscallKind::Fork: return "fork";
+    case SyscallKind::Vfork: return "vfork";
+    case SyscallKind::Open: return "open";
+    case SyscallKind::Openat: return "openat";
+    case SyscallKind::Openat2: return "openat2";
+    case SyscallKind::Creat: return "creat";
+    case SyscallKind::Mkdir: return "mkdir";
+    case SyscallKind::Mkdirat: return "mkdirat";
+    case SyscallKind::Mknod: return "mknod";
+    case SyscallKind::Mknodat: return "mknodat";
+    case SyscallKind::Link: return "link";
+    case SyscallKind::Linkat: return "linkat";
+    case SyscallKind::Symlink: return "symlink";
+    case SyscallKind::Symlinkat: return "symlinkat";
+    case SyscallKind::Rename: return "rename";
+    case SyscallKind::Renameat: return "renameat";
+    case SyscallKind::Renameat2: return "renameat2";
+  }
+  return "other";
+}
+
+}  // namespace auditeql::events

@@ -1,0 +1,367 @@
+#include "events/auparse_grouper.h"
+
+#include <auparse.h>
+#include <libaudit.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "util/text.h"
+
+namespace auditeql::events {
+namespace {
+
+constexpr size_t kBatchBytes = 64 * 1024;
+constexpr uint64_t kCloneThread = 0x00010000;
+// A record naming an index far beyond what was seen is corrupt; filling the
+// gap would let one line allocate without bound.
+constexpr uint64_t kMaxIndexGap = 64;
+
+std::string_view field_value(auparse_state_t* au) {
+  const char* v = auparse_get_field_str(au);
+  return v ? std::string_view(v) : std::string_view();
+}
+
+int64_t to_int(std::string_view s, int base = 10) {
+  return util::parse_int(s, base).value_or(kUnknownId);
+}
+
+// "a12" -> 12, "a12_len" -> 12 with suffix "_len", "a12[3]" -> 12 with suffix "[3]".
+bool parse_arg_name(std::string_view name, uint64_t& index, std::string_view& suffix) {
+  if (name.size() < 2 || name[0] != 'a') return false;
+  size_t i = 1;
+  while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+  if (i == 1 || i > 8) return false;
+  index = util::parse_uint(name.substr(1, i - 1)).value_or(0);
+  suffix = name.substr(i);
+  return true;
+}
+
+NameType parse_nametype(std::string_view v) {
+  if (v == "NORMAL") return NameType::Normal;
+  if (v == "PARENT") return NameType::Parent;
+  if (v == "CREATE") return NameType::Create;
+  if (v == "DELETE") return NameType::Delete;
+  if (v == "UNKNOWN") return NameType::Unknown;
+  return NameType::Other;
+}
+
+// dev=fe:00 -> (0xfe << 32) | 0x00
+uint64_t parse_dev(std::string_view v) {
+  const size_t colon = v.find(':');
+  if (colon == std::string_view::npos) return 0;
+  const uint64_t major = util::parse_uint(v.substr(0, colon), 16).value_or(0);
+  const uint64_t minor = util::parse_uint(v.substr(colon + 1), 16).value_or(0);
+  return (major << 32) | (minor & 0xffffffffu);
+}
+
+bool is_creation(SyscallKind k) {
+  switch (k) {
+    case SyscallKind::Open: case SyscallKind::Openat: case SyscallKind::Openat2: case SyscallKind::Creat:
+    case SyscallKind::Mkdir: case SyscallKind::Mkdirat: case SyscallKind::Mknod: case SyscallKind::Mknodat:
+    case SyscallKind::Link: case SyscallKind::Linkat: case SyscallKind::Symlink: case SyscallKind::Symlinkat:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_rename(SyscallKind k) {
+  return k == SyscallKind::Rename || k == SyscallKind::Renameat || k == SyscallKind::Renameat2;
+}
+
+bool is_fork(SyscallKind k) {
+  return k == SyscallKind::Clone || k == SyscallKind::Clone3 || k == SyscallKind::Fork || k == SyscallKind::Vfork;
+}
+
+}  // namespace
+
+Decoded decode_audit_value(std::string_view raw, std::string& out) {
+  out.clear();
+  if (raw == "(null)" || raw == "(none)") return Decoded::Null;
+  if (raw.size() >= 2 && raw.front() == '"' && raw.back() == '"') {
+    out.assign(raw.substr(1, raw.size() - 2));
+    return Decoded::Value;
+  }
+  if (util::append_hex_decoded(raw, out)) return Decoded::Value;
+  out.assign(raw);
+  return Decoded::BadHex;
+}
+
+bool AuparseGrouper::decode(std::string_view raw, std::string& out) {
+  const Decoded result = decode_audit_value(raw, out);
+  if (result == Decoded::BadHex) ++stats_.bad_values;
+  return result != Decoded::Null;
+}
+
+AuparseGrouper::AuparseGrouper(Handler on_event) : on_event_(std::move(on_event)) {
+  au_ = auparse_init(AUSOURCE_FEED, nullptr);
+  if (au_ == nullptr) throw std::runtime_error("libauparse: auparse_init(AUSOURCE_FEED) failed");
+  // Values are decoded here from the raw fields; should any interpretation be
+  // used it must keep the raw bytes rather than TTY-escape them.
+  auparse_set_escape_mode(au_, AUPARSE_ESC_RAW);
+  auparse_add_callback(
+      au_, [](auparse_state_t* au, auparse_cb_event_t type, void* self) { on_ready(au, type, self); }, this,
+      nullptr);
+  batch_.reserve(kBatchBytes + 8192);
+}
+
+AuparseGrouper::~AuparseGrouper() {
+  if (au_ != nullptr) auparse_destroy(au_);
+}
+
+void AuparseGrouper::add_record(std::string_view line) {
+  batch_.append(line);
+  batch_ += '\n';
+  if (batch_.size() >= kBatchBytes) pump();
+}
+
+void AuparseGrouper::pump() {
+  if (batch_.empty()) return;
+  auparse_feed(au_, batch_.data(), batch_.size());
+  batch_.clear();
+}
+
+void AuparseGrouper::age_events() {
+  pump();
+  auparse_feed_age_events(au_);
+}
+
+void AuparseGrouper::flush() {
+  pump();
+  auparse_flush_feed(au_);
+}
+
+void AuparseGrouper::on_ready(AuparseState* au, int cb_type, void* self) {
+  if (cb_type != AUPARSE_CB_EVENT_READY) return;
+  static_cast<AuparseGrouper*>(self)->extract(au);
+}
+
+void AuparseGrouper::extract(auparse_state_t* au) {
+  ++stats_.events;
+  event_.clear();
+  split_ = SplitArgument{};
+  const au_event_t* stamp = auparse_get_timestamp(au);
+  if (stamp == nullptr) return;
+  event_.serial = stamp->serial;
+  event_.time_ms = static_cast<int64_t>(stamp->sec) * 1000 + stamp->milli;
+  if (stamp->host != nullptr) event_.node = stamp->host;
+  if (auparse_first_record(au) <= 0) return;
+  do {
+    switch (auparse_get_type(au)) {
+      case AUDIT_SYSCALL:
+        read_syscall(au);
+        // Nothing else in an uninteresting syscall event matters.
+        if (event_.syscall_kind == SyscallKind::Other) return;
+        break;
+      case AUDIT_EXECVE: read_execve(au); break;
+      case AUDIT_CWD: read_cwd(au); break;
+      case AUDIT_PATH: read_path(au); break;
+      default: break;
+    }
+  } while (auparse_next_record(au) > 0);
+  finish_split_argument();
+  classify();
+  if (event_.event_class != EventClass::Other) on_event_(event_);
+}
+
+void AuparseGrouper::read_syscall(auparse_state_t* au) {
+  event_.has_syscall = true;
+  ++stats_.syscall_events;
+  if (auparse_first_field(au) <= 0) return;
+  do {
+    const char* name = auparse_get_field_name(au);
+    if (name == nullptr) continue;
+    const std::string_view n(name);
+    const std::string_view v = field_value(au);
+    if (n == "arch") {
+      event_.arch = static_cast<uint32_t>(util::parse_uint(v, 16).value_or(0));
+    } else if (n == "syscall") {
+      event_.syscall = to_int(v);
+    } else if (n == "success") {
+      event_.success = v == "yes";
+    } else if (n == "exit") {
+      event_.exit_code = to_int(v);
+    } else if (n.size() == 2 && n[0] == 'a' && n[1] >= '0' && n[1] <= '3') {
+      event_.args[n[1] - '0'] = util::parse_uint(v, 16).value_or(0);
+    } else if (n == "pid") {
+      event_.pid = to_int(v);
+    } else if (n == "ppid") {
+      event_.ppid = to_int(v);
+    } else if (n == "uid") {
+      event_.uid = to_int(v);
+      if (event_.uid >= 0) event_.user_name = lookup_user_name(au, event_.uid);
+    } else if (n == "euid") {
+      event_.euid = to_int(v);
+    } else if (n == "gid") {
+      event_.gid = to_int(v);
+    } else if (n == "comm") {
+      decode(v, event_.comm);
+    } else if (n == "exe") {
+      decode(v, event_.exe);
+    } else if (n == "key") {
+      // Several keys arrive as several key fields; the first one names the rule.
+      if (event_.key.empty()) decode(v, event_.key);
+    }
+  } while (auparse_next_field(au) > 0);
+  event_.syscall_kind = syscalls_.lookup(event_.arch, event_.syscall);
+}
+
+std::string AuparseGrouper::lookup_user_name(auparse_state_t* au, int64_t uid) {
+  auto key = std::make_pair(event_.node, uid);
+  if (const auto it = user_names_.find(key); it != user_names_.end()) return it->second;
+  // Enriched logs carry UID="name" (used as is); raw ones make libauparse ask
+  // the local user database, which is right for the live host.
+  std::string name;
+  if (const char* interpreted = auparse_interpret_field(au)) {
+    name = interpreted;
+    if (name == "unset" || name.rfind("unknown(", 0) == 0) name.clear();
+  }
+  if (user_names_.size() < 4096) user_names_.emplace(std::move(key), name);
+  return name;
+}
+
+void AuparseGrouper::set_argument(uint64_t index, std::string&& value) {
+  if (index < event_.argv.size()) {
+    event_.argv[index] = std::move(value);
+    return;
+  }
+  if (index > event_.argv.size() + kMaxIndexGap) {
+    ++stats_.bad_values;
+    return;
+  }
+  event_.argv.resize(index);
+  event_.argv.push_back(std::move(value));
+}
+
+void AuparseGrouper::finish_split_argument() {
+  if (!split_.active) return;
+  split_.active = false;
+  std::string value;
+  if (split_.hex) {
+    if (!util::append_hex_decoded(split_.text, value)) {
+      ++stats_.bad_values;
+      value = split_.text;
+    }
+  } else {
+    value = std::move(split_.text);
+  }
+  set_argument(split_.index, std::move(value));
+  split_.text.clear();
+}
+
+void AuparseGrouper::read_execve(auparse_state_t* au) {
+  event_.has_execve = true;
+  if (auparse_first_field(au) <= 0) return;
+  do {
+    const char* name = auparse_get_field_name(au);
+    if (name == nullptr) continue;
+    uint64_t index = 0;
+    std::string_view suffix;
+    if (!parse_arg_name(name, index, suffix)) continue;  // argc, type, node
+    const std::string_view v = field_value(au);
+    if (suffix.empty()) {
+      finish_split_argument();
+      std::string value;
+      decode(v, value);
+      set_argument(index, std::move(value));
+    } else if (suffix == "_len") {
+      finish_split_argument();
+      split_ = SplitArgument{true, index, false, {}};
+    } else if (suffix.front() == '[') {
+      if (!split_.active || split_.index != index) {
+        // A piece without its aN_len announcement: start collecting anyway.
+        finish_split_argument();
+        split_ = SplitArgument{true, index, false, {}};
+      }
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"') {
+        split_.text.append(v.substr(1, v.size() - 2));
+      } else {
+        split_.hex = true;
+        split_.text.append(v);
+      }
+    }
+  } while (auparse_next_field(au) > 0);
+}
+
+void AuparseGrouper::read_cwd(auparse_state_t* au) {
+  if (const char* v = auparse_find_field(au, "cwd")) {
+    event_.has_cwd = decode(v, event_.cwd);
+  }
+}
+
+void AuparseGrouper::read_path(auparse_state_t* au) {
+  PathItem item;
+  int64_t index = -1;
+  if (auparse_first_field(au) <= 0) return;
+  do {
+    const char* name = auparse_get_field_name(au);
+    if (name == nullptr) continue;
+    const std::string_view n(name);
+    const std::string_view v = field_value(au);
+    if (n == "item") {
+      index = to_int(v);
+    } else if (n == "name") {
+      item.has_name = decode(v, item.name);
+    } else if (n == "inode") {
+      const auto inode = util::parse_uint(v);
+      item.has_inode = inode.has_value();
+      item.inode = inode.value_or(0);
+    } else if (n == "dev") {
+      item.dev = parse_dev(v);
+    } else if (n == "mode") {
+      item.mode = static_cast<uint32_t>(util::parse_uint(v, 8).value_or(0));
+    } else if (n == "nametype") {
+      item.nametype = parse_nametype(v);
+    }
+  } while (auparse_next_field(au) > 0);
+  auto& paths = event_.paths;
+  if (index < 0 || static_cast<uint64_t>(index) > paths.size() + kMaxIndexGap) {
+    ++stats_.bad_values;
+    return;
+  }
+  const auto slot = static_cast<size_t>(index);
+  if (slot >= paths.size()) paths.resize(slot + 1);
+  paths[slot] = std::move(item);
+}
+
+void AuparseGrouper::classify() {
+  auto& ev = event_;
+  if (!ev.has_syscall) return;
+  const SyscallKind k = ev.syscall_kind;
+  if (k == SyscallKind::Execve || k == SyscallKind::Execveat) {
+    if (!ev.success) {
+      ++stats_.failed_execs;
+      return;
+    }
+    if (ev.pid < 0) {
+      ++stats_.malformed;
+      return;
+    }
+    ev.event_class = EventClass::Exec;
+    ++stats_.execs;
+    return;
+  }
+  if (is_fork(k)) {
+    if (!ev.success || ev.exit_code <= 0 || ev.pid < 0) return;
+    if (k == SyscallKind::Clone && (ev.args[0] & kCloneThread) != 0) {
+      ++stats_.thread_clones;
+      return;
+    }
+    ev.event_class = EventClass::Fork;
+    ++stats_.forks;
+    return;
+  }
+  if (!ev.success || !(is_creation(k) || is_rename(k))) return;
+  bool creates = false;
+  for (const auto& p : ev.paths) creates = creates || p.nametype == NameType::Create;
+  if (!creates) return;
+  if (ev.pid < 0) {
+    ++stats_.malformed;
+    return;
+  }
+  ev.event_class = is_rename(k) ? EventClass::FileRename : EventClass::FileCreate;
+  ++(is_rename(k) ? stats_.file_renames : stats_.file_creates);
+}
+
+}  // namespace auditeql::events

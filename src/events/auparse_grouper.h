@@ -1,0 +1,104 @@
+#pragma once
+// Stage 2: record lines -> audit events, grouped by libauparse.
+//
+// libauparse (AUSOURCE_FEED) reassembles the records of each event, whatever
+// their interleaving, and hands complete events to a callback. This class owns
+// the auparse state, decodes the records auditeql needs into an AuditEvent
+// and passes on only the events that can become process starts, forks, file
+// creations or renames.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "events/audit_event.h"
+#include "events/syscall_table.h"
+
+// auparse.h declares `typedef struct opaque auparse_state_t`.
+struct opaque;
+
+namespace auditeql::events {
+
+using AuparseState = ::opaque;
+
+struct EventStats {
+  uint64_t events = 0;          // events libauparse assembled
+  uint64_t syscall_events = 0;  // ... with a SYSCALL record
+  uint64_t execs = 0;
+  uint64_t forks = 0;
+  uint64_t file_creates = 0;
+  uint64_t file_renames = 0;
+  uint64_t failed_execs = 0;    // success=no probes, never process starts
+  uint64_t thread_clones = 0;   // clone(CLONE_THREAD): not a new process
+  uint64_t malformed = 0;       // relevant events lacking a field they need
+  uint64_t bad_values = 0;      // fields whose value could not be decoded
+};
+
+class AuparseGrouper {
+ public:
+  // Called for every relevant event. The event may be modified or moved from;
+  // it is cleared before the next one.
+  using Handler = std::function<void(AuditEvent&)>;
+
+  explicit AuparseGrouper(Handler on_event);
+  ~AuparseGrouper();
+  AuparseGrouper(const AuparseGrouper&) = delete;
+  AuparseGrouper& operator=(const AuparseGrouper&) = delete;
+
+  // Queues one record line (without its newline). Lines are handed to
+  // libauparse in batches; call pump() when the input goes quiet.
+  void add_record(std::string_view line);
+  // Hands queued lines to libauparse; complete events are delivered.
+  void pump();
+  // Live streams only: completes events whose records stopped arriving, by
+  // the wall clock. Never call it while replaying old logs.
+  void age_events();
+  // End of input: completes and delivers everything still pending.
+  void flush();
+
+  const EventStats& stats() const { return stats_; }
+
+ private:
+  static void on_ready(AuparseState* au, int cb_type, void* self);
+  void extract(AuparseState* au);
+  void read_syscall(AuparseState* au);
+  void read_execve(AuparseState* au);
+  void read_cwd(AuparseState* au);
+  void read_path(AuparseState* au);
+  void finish_split_argument();
+  void set_argument(uint64_t index, std::string&& value);
+  void classify();
+  std::string lookup_user_name(AuparseState* au, int64_t uid);
+  // decode_audit_value() that counts bad hex; true when there is a value.
+  bool decode(std::string_view raw, std::string& out);
+
+  AuparseState* au_ = nullptr;
+  Handler on_event_;
+  std::string batch_;
+  AuditEvent event_;
+  SyscallTable syscalls_;
+  EventStats stats_;
+
+  // An argument split over aN[0], aN[1], ... pieces, possibly across records.
+  struct SplitArgument {
+    bool active = false;
+    uint64_t index = 0;
+    bool hex = false;
+    std::string text;
+  } split_;
+  std::string scratch_;
+
+  // user.name per (node, uid): looked up once, not per event.
+  std::map<std::pair<std::string, int64_t>, std::string> user_names_;
+};
+
+enum class Decoded { Value, Null, BadHex };
+
+// Decodes one audit field value into `out`: a quoted value loses its quotes,
+// an unquoted value is hex for raw bytes. "(null)" and "(none)" stand for no
+// value. Unquoted text that is not valid hex is kept verbatim (BadHex).
+Decoded decode_audit_value(std::string_view raw, std::string& out);
+
+}  // namespace auditeql::events

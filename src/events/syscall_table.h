@@ -1,0 +1,22 @@
+#pragma once
+#include <cstdint>
+#include <unordered_map>
+
+#include "events/audit_event.h"
+
+namespace auditeql::events {
+
+// Maps (audit arch, syscall number) to the syscalls auditeql understands,
+// through libaudit's per-architecture tables (x86_64 59 and i386 11 are both
+// execve). Lookups are cached: the same few pairs repeat on every event.
+class SyscallTable {
+ public:
+  SyscallKind lookup(uint32_t arch, int64_t number);
+
+ private:
+  std::unordered_map<uint64_t, SyscallKind> cache_;
+};
+
+SyscallKind syscall_kind_from_name(const char* name);
+
+}  // namespace auditeql::events

@@ -1,0 +1,72 @@
+#pragma once
+// Stage 3: audit events -> normalized ECS events.
+//
+// Applies the derivation rules that make the events look the way Elastic's
+// own sensor reports them: the executable is the file named in execve (the
+// script, not its interpreter), arguments come from EXECVE records, the
+// parent is whatever image the parent pid had at exec time (subshells
+// inherit through forks), and file paths are resolved through the CWD or,
+// for directory-fd syscalls, the parent directory's inode.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "ecs/event.h"
+#include "events/audit_event.h"
+#include "normalize/inode_paths.h"
+#include "normalize/process_table.h"
+
+namespace auditeql::normalize {
+
+struct NormalizerOptions {
+  size_t process_table_capacity = ProcessTable::kDefaultCapacity;
+  size_t inode_map_capacity = InodePaths::kDefaultCapacity;
+  std::string host_name;  // used when records carry no node= name
+};
+
+struct NormalizeStats {
+  uint64_t process_starts = 0;
+  uint64_t file_creations = 0;
+  uint64_t file_renames = 0;
+  uint64_t forks = 0;
+  uint64_t unknown_parents = 0;      // process starts whose parent image is unknown
+  uint64_t unknown_processes = 0;    // file events by a pid never seen exec'ing (identity from exe=)
+  uint64_t unresolved_paths = 0;     // dirfd-relative names whose directory is unknown
+};
+
+class Normalizer {
+ public:
+  using Handler = std::function<void(const ecs::Event&)>;
+  // Live mode hook: the image of a pid the table does not know (from /proc).
+  using ImageLookup = std::function<bool(int64_t pid, ProcessEntry& out)>;
+
+  Normalizer(NormalizerOptions options, Handler on_event);
+
+  // Events must arrive in causal order (see EventOrder).
+  void process(events::AuditEvent& event);
+
+  void set_image_lookup(ImageLookup lookup) { lookup_ = std::move(lookup); }
+
+  ProcessTable& processes() { return processes_; }
+  InodePaths& inodes() { return inodes_; }
+  const NormalizeStats& stats() const { return stats_; }
+
+ private:
+  void on_exec(events::AuditEvent& ev);
+  void on_fork(const events::AuditEvent& ev);
+  void on_file(const events::AuditEvent& ev, ecs::EventKind kind);
+  std::string executable_of(const events::AuditEvent& ev) const;
+  bool resolve_created_path(const events::AuditEvent& ev, size_t item, std::string& path);
+  const ProcessEntry* find_process(int64_t pid);
+  void fill_common(const events::AuditEvent& ev, ecs::Event& out) const;
+
+  NormalizerOptions options_;
+  Handler on_event_;
+  ImageLookup lookup_;
+  ProcessTable processes_;
+  InodePaths inodes_;
+  NormalizeStats stats_;
+  ecs::Event scratch_;  // reused: its strings keep their capacity
+};
+
+}  // namespace auditeql::normalize

@@ -1,0 +1,36 @@
+#include "normalize/pipeline.h"
+
+namespace auditeql::normalize {
+
+EventPipeline::EventPipeline(PipelineOptions options, Handler on_event)
+    : normalizer_(options.normalizer, std::move(on_event)),
+      order_(options.order, [this](events::AuditEvent& ev) { normalizer_.process(ev); }),
+      grouper_([this](events::AuditEvent& ev) { order_.push(ev); }),
+      records_([this](std::string_view line) { grouper_.add_record(line); }, options.max_line) {}
+
+void EventPipeline::feed(std::string_view bytes) {
+  records_.feed(bytes);
+  grouper_.pump();
+}
+
+void EventPipeline::end_of_file() {
+  records_.finish();
+  grouper_.pump();
+}
+
+void EventPipeline::idle(int64_t now_wall_ms) {
+  grouper_.age_events();
+  order_.tick(now_wall_ms);
+}
+
+void EventPipeline::finish() {
+  records_.finish();
+  grouper_.flush();
+  order_.flush();
+}
+
+PipelineStats EventPipeline::stats() const {
+  return PipelineStats{records_.stats(), grouper_.stats(), order_.stats(), normalizer_.stats()};
+}
+
+}  // namespace auditeql::normalize

@@ -1,0 +1,67 @@
+#pragma once
+// Stage 1: raw bytes -> audit record lines.
+//
+// Splits input into lines, bounds their length, and keeps only lines that look
+// like audit records ("[node=NAME ]type=T msg=audit(SEC.MS:SERIAL): ..."), so
+// that everything handed downstream is something libauparse can group. What is
+// dropped is counted, never silently lost.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace auditeql::records {
+
+struct RecordStats {
+  uint64_t lines = 0;      // lines seen, including dropped ones
+  uint64_t records = 0;    // lines passed downstream
+  uint64_t blank = 0;      // empty lines (not counted as skipped)
+  uint64_t malformed = 0;  // no audit record header
+  uint64_t oversized = 0;  // longer than the line limit
+  uint64_t binary = 0;     // NUL bytes inside the line
+
+  uint64_t skipped() const { return malformed + oversized + binary; }
+};
+
+enum class LineVerdict { Record, Blank, Malformed, Binary };
+
+// Classifies one line (without its '\n'). A trailing '\r' is tolerated.
+LineVerdict classify_line(std::string_view line);
+
+// Receives each accepted record line (no trailing newline; valid until return).
+using RecordHandler = std::function<void(std::string_view line)>;
+// Told about each dropped line, for diagnostics (line number counts from 1).
+using DropHandler = std::function<void(uint64_t line_number, LineVerdict why, std::string_view head)>;
+
+class RecordStream {
+ public:
+  static constexpr size_t kDefaultMaxLine = 1 << 20;  // 1 MiB
+
+  explicit RecordStream(RecordHandler on_record, size_t max_line = kDefaultMaxLine);
+
+  void set_drop_handler(DropHandler on_drop) { on_drop_ = std::move(on_drop); }
+
+  // Feeds any number of bytes; complete lines are handled before returning.
+  void feed(std::string_view bytes);
+  // End of input: a last line without '\n' (a truncated file) is still handled.
+  void finish();
+
+  const RecordStats& stats() const { return stats_; }
+
+ private:
+  void handle_line(std::string_view line);
+  void drop(LineVerdict why, std::string_view line);
+
+  RecordHandler on_record_;
+  DropHandler on_drop_;
+  size_t max_line_;
+  std::string partial_;       // bytes of a line split across feed() calls
+  bool discarding_ = false;   // inside an oversized line, waiting for its '\n'
+  RecordStats stats_;
+};
+
+// Reads `fd` to end of file into `stream` (retrying on EINTR). Returns false
+// and sets `error` on a read error.
+bool read_fd_into(int fd, RecordStream& stream, std::string& error);
+
+}  // namespace auditeql::records

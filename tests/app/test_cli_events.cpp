@@ -1,0 +1,112 @@
+#include <boost/test/unit_test.hpp>
+
+#include "support/command.h"
+#include "support/synthetic.h"
+#include "util/json_value.h"
+
+using namespace auditeql;
+using testing::run_command;
+
+namespace {
+
+const std::string kBinary = AUDITEQL_BINARY;
+
+std::vector<util::JsonValue> parse_ndjson(const std::string& out) {
+  std::vector<util::JsonValue> docs;
+  for (const auto& line : testing::lines_of(out)) docs.push_back(util::parse_json(line));
+  return docs;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_events)
+
+BOOST_AUTO_TEST_CASE(help_and_version) {
+  const auto help = run_command({kBinary, "--help"});
+  BOOST_TEST(help.exit_code == 0);
+  BOOST_TEST(help.out.find("events") != std::string::npos);
+  const auto events_help = run_command({kBinary, "events", "--help"});
+  BOOST_TEST(events_help.exit_code == 0);
+  BOOST_TEST(events_help.out.find("Usage: auditeql events") != std::string::npos);
+  const auto version = run_command({kBinary, "--version"});
+  BOOST_TEST(version.exit_code == 0);
+  BOOST_TEST(version.out.rfind("auditeql ", 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
+  BOOST_TEST(run_command({kBinary, "frobnicate"}).exit_code == 2);
+  const auto bad = run_command({kBinary, "events", "--no-such-option"});
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("unknown option --no-such-option") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_an_error_with_its_name) {
+  const auto r = run_command({kBinary, "events", "/nonexistent/audit.log"});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.find("/nonexistent/audit.log: No such file or directory") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_capture_becomes_ndjson_with_a_summary) {
+  const auto r = run_command({kBinary, "events", "--host-name", "h1",
+                              testing::scenario_file("atk_dracut_mod_cp_r_dir", "audit.log").string()});
+  BOOST_TEST(r.exit_code == 0);
+  const auto docs = parse_ndjson(r.out);
+  BOOST_TEST(docs.size() == 6u);
+  bool saw_file = false;
+  for (const auto& d : docs) {
+    BOOST_TEST(d.find("host")->find("os")->find("type")->as_string() == "linux");
+    BOOST_TEST(d.find("@timestamp")->as_string().size() == 24u);
+    if (d.find("file") && d.find("file")->find("path")->as_string() == "/usr/lib/dracut/modules.d/92cpr/module-setup.sh") {
+      saw_file = true;
+      BOOST_TEST(d.find("event")->find("category")->as_array()[0].as_string() == "file");
+      BOOST_TEST(d.find("event")->find("type")->as_array()[0].as_string() == "creation");
+      BOOST_TEST(d.find("file")->find("extension")->as_string() == "sh");
+      BOOST_TEST(d.find("process")->find("name")->as_string() == "cp");
+      BOOST_TEST(d.find("host")->find("name")->as_string() == "h1");
+    }
+  }
+  BOOST_TEST(saw_file);
+  BOOST_TEST(r.err.find("4 process starts, 2 file creations") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(standard_input_and_several_files_form_one_stream) {
+  const std::string log = testing::read_file(testing::scenario_file("atk_boot_cp_into", "audit.log"));
+  const auto r = run_command({kBinary, "events", "-"}, log);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(parse_ndjson(r.out).size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_input_is_reported_and_never_crashes) {
+  std::string garbage = "not an audit record\n\x01\x02\xff\xfe\n";
+  for (int i = 0; i < 20000; ++i) garbage += static_cast<char>((i * 2654435761u) >> 24);
+  garbage += "\ntype=SYSCALL msg=audit(1.2:3): arch=zz syscall=59 success=yes\n";
+  garbage += testing::exec_records({.serial = 9, .pid = 10, .ppid = 1, .exe = "/usr/bin/cp", .argv = {"cp", "x", "/boot/"}, .path0 = "/usr/bin/cp"});
+  const auto r = run_command({kBinary, "events"}, garbage);
+  BOOST_TEST(r.exit_code == 0);
+  const auto docs = parse_ndjson(r.out);
+  BOOST_REQUIRE(docs.size() == 1u);
+  BOOST_TEST(docs[0].find("process")->find("name")->as_string() == "cp");
+  BOOST_TEST(r.err.find("skipped lines") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_arguments_stay_inside_their_json_string) {
+  const std::vector<std::string> argv = {
+      "cp", "new\nline", "quote\"}{\"rule\":{\"name\":\"forged\"}", std::string("gs\x1dsep", 6), "ctl\x01\x7f", "bad\xff\xc3utf8",
+      "\xe2\x80\xa8" "ls", "/boot/x"};
+  const auto r = run_command({kBinary, "events"},
+                             testing::exec_records({.serial = 9, .pid = 10, .ppid = 1, .exe = "/usr/bin/cp", .argv = argv, .path0 = "/usr/bin/cp"}));
+  BOOST_TEST(r.exit_code == 0);
+  const auto lines = testing::lines_of(r.out);
+  BOOST_REQUIRE(lines.size() == 1u);
+  const auto doc = util::parse_json(lines[0]);
+  BOOST_TEST(doc.find("rule") == nullptr);
+  const auto& args = doc.find("process")->find("args")->as_array();
+  BOOST_REQUIRE(args.size() == argv.size());
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (i == 5) continue;
+    BOOST_TEST(args[i].as_string() == argv[i]);
+  }
+  BOOST_TEST(args[5].as_string() == "bad\xef\xbf\xbd\xef\xbf\xbdutf8");  // invalid bytes become U+FFFD
+}
+
+BOOST_AUTO_TEST_SUITE_END()

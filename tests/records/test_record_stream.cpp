@@ -1,0 +1,102 @@
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include "records/record_stream.h"
+
+using auditeql::records::classify_line;
+using auditeql::records::LineVerdict;
+using auditeql::records::RecordStream;
+
+namespace {
+
+const std::string kExec =
+    "type=EXECVE msg=audit(1795413918.753:49358): argc=3 a0=\"cp\" a1=\"/tmp/scen/payload/evil.ko\" a2=\"/boot/\"";
+
+struct Collector {
+  std::vector<std::string> lines;
+  RecordStream stream{[this](std::string_view l) { lines.emplace_back(l); }};
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(record_stream)
+
+BOOST_AUTO_TEST_CASE(accepts_audit_headers_with_optional_node_prefix) {
+  BOOST_TEST((classify_line(kExec) == LineVerdict::Record));
+  BOOST_TEST((classify_line("node=vm " + kExec) == LineVerdict::Record));
+  BOOST_TEST((classify_line("type=EOE msg=audit(1795413513.456:17957): ") == LineVerdict::Record));
+  BOOST_TEST((classify_line("type=UNKNOWN[1334] msg=audit(1.2:3): x=1") == LineVerdict::Record));
+  BOOST_TEST((classify_line(kExec + "\r") == LineVerdict::Record));
+}
+
+BOOST_AUTO_TEST_CASE(rejects_what_is_not_a_record) {
+  BOOST_TEST((classify_line("") == LineVerdict::Blank));
+  BOOST_TEST((classify_line("# a comment") == LineVerdict::Malformed));
+  BOOST_TEST((classify_line("type=SYSCALL msg=audit(1795413918.753): x") == LineVerdict::Malformed));
+  BOOST_TEST((classify_line("type=SYSCALL msg=audit(abc.1:2): x") == LineVerdict::Malformed));
+  BOOST_TEST((classify_line("node= type=SYSCALL msg=audit(1.2:3): x") == LineVerdict::Malformed));
+  BOOST_TEST((classify_line("type=SYSCALL msg=audit(1.2:3") == LineVerdict::Malformed));
+  BOOST_TEST((classify_line(std::string("type=SYSCALL msg=audit(1.2:3): a\0b", 34)) == LineVerdict::Binary));
+}
+
+BOOST_AUTO_TEST_CASE(lines_split_across_reads_are_reassembled) {
+  Collector c;
+  const std::string input = kExec + "\n" + kExec + "\n";
+  for (char ch : input) c.stream.feed(std::string_view(&ch, 1));
+  c.stream.finish();
+  BOOST_TEST(c.lines.size() == 2u);
+  BOOST_TEST(c.lines[0] == kExec);
+  BOOST_TEST(c.stream.stats().records == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_truncated_last_line_is_still_delivered) {
+  Collector c;
+  c.stream.feed(kExec + "\n" + kExec.substr(0, 30));
+  BOOST_TEST(c.lines.size() == 1u);
+  c.stream.finish();
+  // The cut line has no full header: it is counted, not lost silently.
+  BOOST_TEST(c.lines.size() == 1u);
+  BOOST_TEST(c.stream.stats().malformed == 1u);
+  Collector d;
+  d.stream.feed(kExec);
+  d.stream.finish();
+  BOOST_TEST(d.lines.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_lines_are_dropped_and_the_stream_goes_on) {
+  for (const size_t size : {size_t{(1 << 20) + 1}, size_t{10 << 20}}) {
+    Collector c;
+    std::string huge = "type=EXECVE msg=audit(1.2:3): a0=";
+    huge.append(size, 'A');
+    const std::string input = kExec + "\n" + huge + "\n" + kExec + "\n";
+    for (size_t i = 0; i < input.size(); i += 65536) c.stream.feed(std::string_view(input).substr(i, 65536));
+    c.stream.finish();
+    BOOST_TEST(c.lines.size() == 2u);
+    BOOST_TEST(c.stream.stats().oversized == 1u);
+    BOOST_TEST(c.stream.stats().skipped() == 1u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(binary_garbage_is_counted_and_skipped) {
+  Collector c;
+  std::string garbage;
+  for (int i = 0; i < 5000; ++i) garbage += static_cast<char>((i * 7919) % 256);
+  c.stream.feed(garbage + "\n" + kExec + "\n");
+  c.stream.finish();
+  BOOST_TEST(c.lines.size() == 1u);
+  BOOST_TEST(c.lines.back() == kExec);
+  BOOST_TEST(c.stream.stats().skipped() >= 1u);
+  BOOST_TEST(c.stream.stats().lines == c.stream.stats().records + c.stream.stats().skipped() + c.stream.stats().blank);
+}
+
+BOOST_AUTO_TEST_CASE(crlf_endings_are_stripped) {
+  Collector c;
+  c.stream.feed(kExec + "\r\n");
+  c.stream.finish();
+  BOOST_TEST(c.lines.size() == 1u);
+  BOOST_TEST(c.lines[0] == kExec);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
