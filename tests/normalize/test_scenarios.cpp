@@ -36,7 +36,11 @@ Image image_of_exec(const TreeRecord& r) {
 // What the tree says pid was running just before `serial`.
 class Oracle {
  public:
-  explicit Oracle(std::map<int64_t, TreeProcess> tree) : tree_(std::move(tree)) {}
+  explicit Oracle(std::map<int64_t, TreeProcess> tree) : tree_(std::move(tree)) {
+    for (const auto& [pid, p] : tree_) {
+      if (p.tree_parent >= 0) children_[p.tree_parent].push_back(pid);
+    }
+  }
 
   std::optional<Image> image_at(int64_t pid, uint64_t serial) const {
     const auto it = tree_.find(pid);
@@ -51,14 +55,17 @@ class Oracle {
     return image_at(it->second.tree_parent, first_activity(pid));
   }
 
+  // The earliest serial of anything pid or its descendants did.
   uint64_t first_activity(int64_t pid) const {
+    if (const auto memo = first_activity_.find(pid); memo != first_activity_.end()) return memo->second;
     uint64_t first = UINT64_MAX;
-    const auto it = tree_.find(pid);
-    if (it == tree_.end()) return first;
-    for (const auto& r : it->second.records) first = std::min(first, r.serial);
-    for (const auto& [child_pid, child] : tree_) {
-      if (child.tree_parent == pid) first = std::min(first, first_activity(child_pid));
+    if (const auto it = tree_.find(pid); it != tree_.end()) {
+      for (const auto& r : it->second.records) first = std::min(first, r.serial);
     }
+    if (const auto kids = children_.find(pid); kids != children_.end()) {
+      for (const int64_t child : kids->second) first = std::min(first, first_activity(child));
+    }
+    first_activity_[pid] = first;
     return first;
   }
 
@@ -66,6 +73,8 @@ class Oracle {
 
  private:
   std::map<int64_t, TreeProcess> tree_;
+  std::map<int64_t, std::vector<int64_t>> children_;
+  mutable std::map<int64_t, uint64_t> first_activity_;
 };
 
 bool is_creation_syscall(int64_t n) {

