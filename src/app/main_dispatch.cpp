@@ -14,8 +14,13 @@ Detects Linux boot persistence by evaluating Elastic Security EQL rules on the
 auditd record stream.
 
 Commands:
+  replay [FILE|-]...   replay recorded audit logs through the rules; alerts
+                       as NDJSON on standard output
   events [FILE|-]...   print normalized ECS events (process starts, file
                        creations, renames) as NDJSON
+  eql --query Q [FILE|-]
+                       evaluate one EQL query on ECS events (NDJSON)
+  check [--config F]   validate the configuration, rules and exceptions
   --help               show this help
   --version            show the version
 
@@ -40,6 +45,9 @@ int run_main(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "events") return run_events(rest);
+  if (command == "replay") return run_replay(rest);
+  if (command == "eql") return run_eql(rest);
+  if (command == "check") return run_check(rest);
   std::cerr << "auditeql: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -7,7 +7,14 @@ namespace {
 
 void write_string_array(util::JsonWriter& w, const std::vector<std::string>& values) {
   w.begin_array();
-  for (const auto& v : values) w.string(v);
+  const size_t limit = w.limits().max_items;
+  if (values.size() <= limit || limit < 2) {
+    for (const auto& v : values) w.string(v);
+  } else {
+    // Keep the first items and say how many were left out.
+    for (size_t i = 0; i + 1 < limit; ++i) w.string(values[i]);
+    w.string("[...+" + std::to_string(values.size() - (limit - 1)) + " more]");
+  }
   w.end_array();
 }
 

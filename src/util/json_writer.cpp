@@ -91,6 +91,19 @@ void append_json_string(std::string& out, std::string_view bytes) {
   out += '"';
 }
 
+void append_json_string_capped(std::string& out, std::string_view bytes, size_t max_bytes) {
+  if (bytes.size() <= max_bytes) {
+    append_json_string(out, bytes);
+    return;
+  }
+  size_t cut = max_bytes;
+  // Back up to a character boundary: never split a UTF-8 sequence.
+  while (cut > 0 && (static_cast<unsigned char>(bytes[cut]) & 0xc0) == 0x80) --cut;
+  std::string shortened(bytes.substr(0, cut));
+  shortened += "[...+" + std::to_string(bytes.size() - cut) + " bytes]";
+  append_json_string(out, shortened);
+}
+
 void JsonWriter::key(std::string_view name) {
   separate();
   append_json_string(out_, name);

@@ -5,6 +5,7 @@
 // included), the output stays one line of valid UTF-8 JSON: control characters,
 // quotes and backslashes are escaped, invalid UTF-8 becomes U+FFFD, and the
 // JavaScript line separators U+2028/U+2029 are escaped too.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +14,16 @@ namespace auditeql::util {
 
 // Appends `bytes` to `out` as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view bytes);
+
+// Caps for writing an oversized document in a bounded size: longer strings
+// are cut (at a character boundary) and end with a visible "[...+N bytes]".
+struct JsonLimits {
+  size_t max_string = SIZE_MAX;
+  size_t max_items = SIZE_MAX;  // advisory, for writers of long arrays
+};
+
+// Appends `bytes` cut to `max_bytes` plus a marker when longer.
+void append_json_string_capped(std::string& out, std::string_view bytes, size_t max_bytes);
 
 class JsonWriter {
  public:
@@ -24,7 +35,14 @@ class JsonWriter {
   void end_array() { out_ += ']'; first_ = false; }
 
   void key(std::string_view name);
-  void string(std::string_view s) { separate(); append_json_string(out_, s); }
+  void string(std::string_view s) {
+    separate();
+    if (s.size() > limits_.max_string) {
+      append_json_string_capped(out_, s, limits_.max_string);
+    } else {
+      append_json_string(out_, s);
+    }
+  }
   void number(int64_t n);
   void number(uint64_t n);
   void boolean(bool b) { separate(); out_ += b ? "true" : "false"; }
@@ -40,6 +58,8 @@ class JsonWriter {
   void field(std::string_view name, bool b) { key(name); boolean(b); }
 
   std::string& buffer() { return out_; }
+  const JsonLimits& limits() const { return limits_; }
+  void set_limits(JsonLimits limits) { limits_ = limits; }
 
  private:
   void separate() {
@@ -54,6 +74,7 @@ class JsonWriter {
   std::string& out_;
   bool first_ = true;
   bool after_key_ = false;
+  JsonLimits limits_;
 };
 
 }  // namespace auditeql::util

@@ -1,0 +1,61 @@
+#include "app/detector.h"
+
+namespace auditeql::app {
+
+Detector::Detector(std::shared_ptr<rules::Ruleset> ruleset, alerts::AlertOptions alert_options,
+                   int64_t throttle_window_ms)
+    : ruleset_(std::move(ruleset)),
+      builder_(alert_options),
+      throttle_(throttle_window_ms),
+      throttle_window_ms_(throttle_window_ms),
+      emitted_(ruleset_->size()),
+      throttled_(ruleset_->size()) {}
+
+void Detector::on_event(const ecs::Event& event) {
+  ++events_;
+  ruleset_->evaluate(event, [&](const rules::CompiledRule& rule) {
+    const auto decision = throttle_.admit(rule.index, rule.definition.max_signals, event.time_ms);
+    if (!decision.emit) {
+      ++throttled_[rule.index];
+      return;
+    }
+    builder_.build(event, rule, decision.dropped_before, alert_);
+    ++emitted_[rule.index];
+    ++alerts_;
+    for (auto* sink : sinks_) sink->write(alert_);
+  });
+}
+
+void Detector::bank_counters() {
+  for (size_t i = 0; i < ruleset_->size(); ++i) {
+    const auto& rule = ruleset_->rule(i);
+    RuleTally& t = banked_[rule.definition.id];
+    t.name = rule.definition.name;
+    t.alerts += emitted_[i];
+    t.throttled += throttled_[i];
+    t.suppressed += ruleset_->counters(i).suppressed;
+  }
+}
+
+void Detector::replace_ruleset(std::shared_ptr<rules::Ruleset> ruleset) {
+  bank_counters();
+  ruleset_ = std::move(ruleset);
+  emitted_.assign(ruleset_->size(), 0);
+  throttled_.assign(ruleset_->size(), 0);
+  throttle_ = alerts::Throttle(throttle_window_ms_);
+}
+
+std::map<std::string, RuleTally> Detector::tally() const {
+  std::map<std::string, RuleTally> out = banked_;
+  for (size_t i = 0; i < ruleset_->size(); ++i) {
+    const auto& rule = ruleset_->rule(i);
+    RuleTally& t = out[rule.definition.id];
+    t.name = rule.definition.name;
+    t.alerts += emitted_[i];
+    t.throttled += throttled_[i];
+    t.suppressed += ruleset_->counters(i).suppressed;
+  }
+  return out;
+}
+
+}  // namespace auditeql::app

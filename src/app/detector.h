@@ -1,0 +1,58 @@
+#pragma once
+// Stages 4-6 wired together: each normalized event is checked against the
+// rules that can match its kind; matches pass the throttle, become alerts
+// and go to every sink.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alerts/alert_builder.h"
+#include "alerts/throttle.h"
+#include "ecs/event.h"
+#include "rules/ruleset.h"
+#include "sinks/sink.h"
+
+namespace auditeql::app {
+
+struct RuleTally {
+  std::string name;
+  uint64_t alerts = 0;
+  uint64_t throttled = 0;
+  uint64_t suppressed = 0;  // matched, but an exception applied
+};
+
+class Detector {
+ public:
+  Detector(std::shared_ptr<rules::Ruleset> ruleset, alerts::AlertOptions alert_options, int64_t throttle_window_ms);
+
+  void add_sink(sinks::AlertSink* sink) { sinks_.push_back(sink); }
+  void on_event(const ecs::Event& event);
+  // SIGHUP with a good new rule set: later events use it (throttle windows restart).
+  void replace_ruleset(std::shared_ptr<rules::Ruleset> ruleset);
+
+  const rules::Ruleset& ruleset() const { return *ruleset_; }
+  uint64_t events() const { return events_; }
+  uint64_t alerts() const { return alerts_; }
+  uint64_t truncated() const { return builder_.truncated(); }
+  // Per rule id, across reloads.
+  std::map<std::string, RuleTally> tally() const;
+
+ private:
+  void bank_counters();
+
+  std::shared_ptr<rules::Ruleset> ruleset_;
+  alerts::AlertBuilder builder_;
+  alerts::Throttle throttle_;
+  int64_t throttle_window_ms_;
+  std::vector<sinks::AlertSink*> sinks_;
+  alerts::Alert alert_;  // reused: its buffer keeps its capacity
+  uint64_t events_ = 0;
+  uint64_t alerts_ = 0;
+  std::vector<uint64_t> emitted_;   // per rule index of the current ruleset
+  std::vector<uint64_t> throttled_;
+  std::map<std::string, RuleTally> banked_;  // counts of replaced rulesets
+};
+
+}  // namespace auditeql::app

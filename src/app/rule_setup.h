@@ -1,0 +1,25 @@
+#pragma once
+// Loading and compiling the rule set from directories, shared by replay,
+// check and the plugin (start-up and SIGHUP).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/diagnostics.h"
+#include "rules/rule_loader.h"
+#include "rules/ruleset.h"
+
+namespace auditeql::app {
+
+struct RuleSetup {
+  std::shared_ptr<rules::Ruleset> ruleset;  // null when there were errors
+  rules::Diagnostics diagnostics;
+  rules::LoadedRules loaded;                // what was read, for `check`
+};
+
+// Rule directories after the first are optional (local additions may not
+// exist); the first (shipped rules) and explicitly given ones must.
+RuleSetup load_ruleset(const std::vector<std::string>& rule_dirs, const std::vector<std::string>& exception_dirs,
+                       bool all_required, bool require_root_owned);
+
+}  // namespace auditeql::app

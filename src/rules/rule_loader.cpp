@@ -1,0 +1,282 @@
+#include "rules/rule_loader.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "rules/yaml_source.h"
+
+namespace auditeql::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kRuleKeys = {"id",       "name",       "description", "ruleset", "severity",
+                                            "risk_score", "max_signals", "enabled",    "tags",    "references",
+                                            "threat",   "query",      "exceptions"};
+const std::vector<std::string> kExceptionKeys = {"rule_id", "description", "condition"};
+const std::vector<std::string> kInlineExceptionKeys = {"description", "condition"};
+
+std::optional<AttackReference> read_attack_reference(const YamlSource& src, const YAML::Node& node, const char* what,
+                                                     Diagnostics& d) {
+  if (!node.IsMap()) {
+    src.error(node, std::string(what) + " must be a map with id, name and reference", d);
+    return std::nullopt;
+  }
+  src.reject_unknown_keys(node, {"id", "name", "reference", "subtechnique"}, d);
+  AttackReference ref;
+  const auto id = src.string(node, "id", d);
+  if (!id) {
+    src.error(node, std::string(what) + " needs an id", d);
+    return std::nullopt;
+  }
+  ref.id = *id;
+  ref.name = src.string(node, "name", d).value_or("");
+  ref.reference = src.string(node, "reference", d).value_or("");
+  return ref;
+}
+
+bool read_threat(const YamlSource& src, const YAML::Node& list, std::vector<ThreatMapping>& out, Diagnostics& d) {
+  if (!list.IsSequence()) {
+    src.error(list, "'threat' must be a list of {framework, tactic, technique}", d);
+    return false;
+  }
+  const size_t errors_before = d.error_count();
+  for (const auto& entry : list) {
+    if (!entry.IsMap()) {
+      src.error(entry, "each threat entry must be a map", d);
+      continue;
+    }
+    src.reject_unknown_keys(entry, {"framework", "tactic", "technique"}, d);
+    ThreatMapping mapping;
+    mapping.framework = src.string(entry, "framework", d).value_or("MITRE ATT&CK");
+    if (!entry["tactic"]) {
+      src.error(entry, "threat entry needs a tactic", d);
+      continue;
+    }
+    if (auto tactic = read_attack_reference(src, entry["tactic"], "tactic", d)) mapping.tactic = *tactic;
+    if (const YAML::Node techniques = entry["technique"]; techniques && !techniques.IsNull()) {
+      if (!techniques.IsSequence()) {
+        src.error(techniques, "'technique' must be a list", d);
+        continue;
+      }
+      for (const auto& t : techniques) {
+        auto technique = read_attack_reference(src, t, "technique", d);
+        if (!technique) continue;
+        AttackTechnique item{*technique, {}};
+        if (const YAML::Node subs = t.IsMap() ? t["subtechnique"] : YAML::Node(); subs && !subs.IsNull()) {
+          if (!subs.IsSequence()) {
+            src.error(subs, "'subtechnique' must be a list", d);
+          } else {
+            for (const auto& s : subs) {
+              if (auto sub = read_attack_reference(src, s, "subtechnique", d)) item.subtechniques.push_back(*sub);
+            }
+          }
+        }
+        mapping.techniques.push_back(std::move(item));
+      }
+    }
+    out.push_back(std::move(mapping));
+  }
+  return d.error_count() == errors_before;
+}
+
+// An exception given as a string (just the condition) or as a map.
+std::optional<ExceptionDefinition> read_exception(const YamlSource& src, const YAML::Node& node,
+                                                  const std::vector<std::string>& keys, Diagnostics& d) {
+  ExceptionDefinition ex;
+  YAML::Node condition;
+  if (node.IsScalar()) {
+    condition = node;
+  } else if (node.IsMap()) {
+    src.reject_unknown_keys(node, keys, d);
+    condition = node["condition"];
+    if (std::find(keys.begin(), keys.end(), "rule_id") != keys.end()) {
+      const auto rule_id = src.string(node, "rule_id", d);
+      if (!rule_id || rule_id->empty()) {
+        src.error(node, "exception needs a rule_id", d);
+        return std::nullopt;
+      }
+      ex.rule_id = *rule_id;
+    }
+    ex.description = src.string(node, "description", d).value_or("");
+  } else {
+    src.error(node, "an exception must be a condition string or a map with a condition", d);
+    return std::nullopt;
+  }
+  if (!condition || !condition.IsScalar() || condition.Scalar().find_first_not_of(" \t\r\n") == std::string::npos) {
+    src.error(condition ? condition : node, "exception needs a non-empty EQL condition", d);
+    return std::nullopt;
+  }
+  ex.condition = condition.Scalar();
+  ex.where = src.text_position(condition);
+  return ex;
+}
+
+void apply_rule_keys(const YamlSource& src, const YAML::Node& root, RuleDefinition& rule, Diagnostics& d) {
+  if (auto v = src.string(root, "name", d)) rule.name = *v;
+  if (auto v = src.string(root, "description", d)) rule.description = *v;
+  if (auto v = src.string(root, "ruleset", d)) rule.ruleset = *v;
+  if (auto v = src.string(root, "severity", d)) {
+    if (auto severity = parse_severity(*v)) {
+      rule.severity = *severity;
+    } else {
+      src.error(root["severity"], "severity must be low, medium, high or critical", d);
+    }
+  }
+  if (auto v = src.integer(root, "risk_score", 0, 100, d)) rule.risk_score = static_cast<int>(*v);
+  if (auto v = src.integer(root, "max_signals", 1, 1000000, d)) rule.max_signals = static_cast<int>(*v);
+  if (auto v = src.boolean(root, "enabled", d)) rule.enabled = *v;
+  if (auto v = src.strings(root, "tags", d)) rule.tags = *v;
+  if (auto v = src.strings(root, "references", d)) rule.references = *v;
+  if (const YAML::Node threat = root["threat"]; threat && !threat.IsNull()) {
+    std::vector<ThreatMapping> mappings;
+    if (read_threat(src, threat, mappings, d)) rule.threat = std::move(mappings);
+  }
+  if (const YAML::Node query = root["query"]) {
+    if (!query.IsScalar() || query.Scalar().find_first_not_of(" \t\r\n") == std::string::npos) {
+      src.error(query, "'query' must be a non-empty EQL query", d);
+    } else {
+      rule.query = query.Scalar();
+      rule.query_where = src.text_position(query);
+    }
+  }
+  if (const YAML::Node exceptions = root["exceptions"]; exceptions && !exceptions.IsNull()) {
+    if (!exceptions.IsSequence()) {
+      src.error(exceptions, "'exceptions' must be a list", d);
+    } else {
+      // Added to any the rule already has: a local file adds exceptions, it
+      // does not silently drop the shipped ones.
+      for (const auto& item : exceptions) {
+        if (auto ex = read_exception(src, item, kInlineExceptionKeys, d)) {
+          ex->rule_id = rule.id;
+          rule.exceptions.push_back(std::move(*ex));
+        }
+      }
+    }
+  }
+}
+
+bool is_yaml_file(const fs::path& p) {
+  const auto ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+std::vector<std::string> yaml_files_in(const RuleDirectory& dir, bool require_root_owned, Diagnostics& d) {
+  std::error_code ec;
+  if (!fs::is_directory(dir.path, ec)) {
+    if (!dir.optional) d.error({dir.path, 0, 0}, fs::exists(dir.path) ? "not a directory" : "no such directory");
+    return {};
+  }
+  if (require_root_owned) {
+    if (const std::string problem = insecure_path_problem(dir.path); !problem.empty()) {
+      d.error({dir.path, 0, 0}, "refusing to load: " + problem);
+      return {};
+    }
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir.path, ec)) {
+    if (is_yaml_file(entry.path()) && !entry.is_directory()) files.push_back(entry.path().string());
+  }
+  if (ec) d.error({dir.path, 0, 0}, "cannot list directory: " + ec.message());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+bool trusted(const std::string& file, bool require_root_owned, Diagnostics& d) {
+  if (!require_root_owned) return true;
+  const std::string problem = insecure_path_problem(file);
+  if (problem.empty()) return true;
+  d.error({file, 0, 0}, "refusing to load: " + problem);
+  return false;
+}
+
+}  // namespace
+
+std::string insecure_path_problem(const std::string& path) {
+  if (geteuid() != 0) return {};  // only root's view matters: the plugin runs as root
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return {};
+  if (st.st_uid != 0) return "owned by uid " + std::to_string(st.st_uid) + ", not root";
+  if ((st.st_mode & S_IWOTH) != 0) return "writable by every user (mode " + std::to_string(st.st_mode & 07777) + ")";
+  if ((st.st_mode & S_IWGRP) != 0 && st.st_gid != 0) {
+    return "writable by group " + std::to_string(st.st_gid);
+  }
+  return {};
+}
+
+void load_rule_file(const std::string& path, LoadedRules& into, Diagnostics& d) {
+  into.files.push_back(path);
+  YamlSource src;
+  if (!src.load(path, d)) return;
+  const YAML::Node& root = src.root();
+  if (!root.IsMap()) {
+    src.error(root, "a rule file must be a map with at least id, name and query", d);
+    return;
+  }
+  const size_t errors_before = d.error_count();
+  src.reject_unknown_keys(root, kRuleKeys, d);
+  const auto id = src.string(root, "id", d);
+  if (!id || id->empty()) {
+    src.error(root, "rule needs an 'id'", d);
+    return;
+  }
+  auto existing = std::find_if(into.rules.begin(), into.rules.end(), [&](const RuleDefinition& r) { return r.id == *id; });
+  RuleDefinition rule = existing != into.rules.end() ? *existing : RuleDefinition{};
+  const bool is_override = existing != into.rules.end();
+  rule.id = *id;
+  rule.file = path;
+  apply_rule_keys(src, root, rule, d);
+  if (!is_override) {
+    if (rule.name.empty()) src.error(root, "rule " + rule.id + " needs a 'name'", d);
+    if (rule.query.empty() && !root["query"]) src.error(root, "rule " + rule.id + " needs a 'query'", d);
+  }
+  if (d.error_count() != errors_before) return;
+  if (is_override) {
+    *existing = std::move(rule);
+  } else {
+    into.rules.push_back(std::move(rule));
+  }
+}
+
+void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics& d) {
+  into.files.push_back(path);
+  YamlSource src;
+  if (!src.load(path, d)) return;
+  YAML::Node list = src.root();
+  if (list.IsMap()) {
+    src.reject_unknown_keys(list, {"exceptions"}, d);
+    list = list["exceptions"];
+  }
+  if (!list || list.IsNull()) return;  // an empty file is fine
+  if (!list.IsSequence()) {
+    src.error(list, "expected a list of exceptions ({rule_id, condition, description})", d);
+    return;
+  }
+  for (const auto& item : list) {
+    if (!item.IsMap()) {
+      src.error(item, "each exception must be a map with rule_id and condition", d);
+      continue;
+    }
+    if (auto ex = read_exception(src, item, kExceptionKeys, d)) into.exceptions.push_back(std::move(*ex));
+  }
+}
+
+LoadedRules load_rule_sources(const RuleSources& sources, Diagnostics& d) {
+  LoadedRules loaded;
+  for (const auto& dir : sources.rule_dirs) {
+    for (const auto& file : yaml_files_in(dir, sources.require_root_owned, d)) {
+      if (trusted(file, sources.require_root_owned, d)) load_rule_file(file, loaded, d);
+    }
+  }
+  for (const auto& dir : sources.exception_dirs) {
+    for (const auto& file : yaml_files_in(dir, sources.require_root_owned, d)) {
+      if (trusted(file, sources.require_root_owned, d)) load_exception_file(file, loaded, d);
+    }
+  }
+  return loaded;
+}
+
+}  // namespace auditeql::rules

@@ -1,0 +1,46 @@
+#pragma once
+// Reads rule and exception YAML files.
+//
+// Rules: one rule per file. Directories are read in the order given, files
+// in name order; a rule whose id was already loaded is an override: the keys
+// it sets replace the earlier ones (`enabled: false` alone disables a
+// shipped rule). Exceptions: files holding a list of {rule_id, condition,
+// description}, attached to their rule. Every problem is reported with its
+// file position; nothing is skipped silently.
+#include <string>
+#include <vector>
+
+#include "rules/diagnostics.h"
+#include "rules/rule.h"
+
+namespace auditeql::rules {
+
+struct RuleDirectory {
+  std::string path;
+  bool optional = false;  // a missing optional directory is not an error
+};
+
+struct RuleSources {
+  std::vector<RuleDirectory> rule_dirs;       // shipped first, local overrides after
+  std::vector<RuleDirectory> exception_dirs;
+  // Refuse files and directories a non-root user could change (they would
+  // let any local user switch detection off). Enforced only when running as root.
+  bool require_root_owned = false;
+};
+
+struct LoadedRules {
+  std::vector<RuleDefinition> rules;            // enabled and disabled, in load order
+  std::vector<ExceptionDefinition> exceptions;  // from exception files (rule files carry their own)
+  std::vector<std::string> files;               // every file read
+};
+
+LoadedRules load_rule_sources(const RuleSources& sources, Diagnostics& diagnostics);
+
+// Single-file entry points (used by the loader and by tests).
+void load_rule_file(const std::string& path, LoadedRules& into, Diagnostics& diagnostics);
+void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics& diagnostics);
+
+// The problem with `path`'s ownership or mode, or "" when it is safe to trust.
+std::string insecure_path_problem(const std::string& path);
+
+}  // namespace auditeql::rules

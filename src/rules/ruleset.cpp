@@ -1,0 +1,95 @@
+#include "rules/ruleset.h"
+
+#include <algorithm>
+
+#include "eql/parser.h"
+
+namespace auditeql::rules {
+namespace {
+
+void report_eql_error(const eql::Error& e, const TextPosition& where, const std::string& prefix, Diagnostics& d) {
+  const SourceSpan at = where.at(e.pos.line, e.pos.column);
+  d.error(at, prefix + e.detail, read_source_line(at.file, at.line));
+}
+
+std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinition& ex, EcsSchema& schema,
+                                                        Diagnostics& d) {
+  try {
+    return eql::compile_condition(eql::parse_condition(ex.condition), schema);
+  } catch (const eql::Error& e) {
+    report_eql_error(e, ex.where, "exception for rule " + ex.rule_id + ": ", d);
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+bool Ruleset::suppressed(const CompiledRule& rule, const EcsDocument& document) {
+  for (const auto& ex : rule.exceptions) {
+    if (ex.condition.matches(document)) return true;
+  }
+  return false;
+}
+
+Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
+  Ruleset set;
+  set.schema_ = std::make_shared<EcsSchema>();
+  EcsSchema& schema = *set.schema_;
+
+  // Exceptions from exception files join their rule's own.
+  for (auto& ex : loaded.exceptions) {
+    auto rule = std::find_if(loaded.rules.begin(), loaded.rules.end(),
+                             [&](const RuleDefinition& r) { return r.id == ex.rule_id; });
+    if (rule == loaded.rules.end()) {
+      // Still compiled, so that a mistake in it is reported now, not when
+      // the rule id is fixed.
+      compile_exception(ex, schema, d);
+      d.warning(ex.where.start, "exception for unknown rule id " + ex.rule_id + " (it matches nothing)",
+                read_source_line(ex.where.start.file, ex.where.start.line));
+      continue;
+    }
+    rule->exceptions.push_back(std::move(ex));
+  }
+
+  for (auto& definition : loaded.rules) {
+    if (!definition.enabled) {
+      set.disabled_.push_back(definition.id);
+      continue;
+    }
+    auto rule = std::make_unique<CompiledRule>();
+    const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
+    try {
+      const eql::Query query = eql::parse_query(definition.query);
+      rule->query = eql::compile(query, schema);
+    } catch (const eql::Error& e) {
+      report_eql_error(e, definition.query_where, label, d);
+      continue;
+    }
+    bool exceptions_ok = true;
+    for (const auto& ex : definition.exceptions) {
+      auto condition = compile_exception(ex, schema, d);
+      if (!condition) {
+        exceptions_ok = false;
+        continue;
+      }
+      rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
+    }
+    if (!exceptions_ok) continue;
+    for (const auto& use : rule->query.fields()) {
+      if (!schema.is_known(use.id)) rule->unset_fields.push_back(use.name);
+    }
+    rule->definition = std::move(definition);
+    rule->index = set.rules_.size();
+    const auto index = static_cast<uint32_t>(set.rules_.size());
+    if (rule->query.applies_to("process")) set.by_kind_[static_cast<size_t>(ecs::EventKind::ProcessStart)].push_back(index);
+    if (rule->query.applies_to("file")) {
+      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileCreation)].push_back(index);
+      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileRename)].push_back(index);
+    }
+    set.rules_.push_back(std::move(rule));
+    set.counters_.emplace_back();
+  }
+  return set;
+}
+
+}  // namespace auditeql::rules

@@ -1,0 +1,77 @@
+#pragma once
+// Stage 4: the compiled rules, indexed by the event kinds they can match.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ecs/event.h"
+#include "eql/compile.h"
+#include "rules/diagnostics.h"
+#include "rules/ecs_document.h"
+#include "rules/rule.h"
+#include "rules/rule_loader.h"
+
+namespace auditeql::rules {
+
+struct CompiledException {
+  std::string description;
+  eql::CompiledCondition condition;
+  SourceSpan where;
+};
+
+struct CompiledRule {
+  RuleDefinition definition;
+  eql::CompiledQuery query;
+  std::vector<CompiledException> exceptions;
+  std::vector<std::string> unset_fields;  // fields the query reads that events never carry
+  size_t index = 0;                       // position in the ruleset
+};
+
+struct RuleCounters {
+  uint64_t matches = 0;     // events the query matched
+  uint64_t suppressed = 0;  // ... of which an exception then suppressed
+};
+
+class Ruleset {
+ public:
+  Ruleset() = default;
+
+  // Compiles the enabled rules and attaches the exceptions. Problems (a query
+  // that does not parse, a sequence query, an exception for an unknown rule)
+  // go to `diagnostics`; only rules that compiled are kept.
+  static Ruleset compile(LoadedRules loaded, Diagnostics& diagnostics);
+
+  // Calls on_match(rule) for every enabled rule that matches `event` and
+  // that no exception of the rule suppresses.
+  template <class OnMatch>
+  void evaluate(const ecs::Event& event, OnMatch&& on_match) {
+    const EcsDocument document(event);
+    for (const uint32_t i : by_kind_[static_cast<size_t>(event.kind)]) {
+      CompiledRule& rule = *rules_[i];
+      if (!rule.query.matches(document)) continue;
+      ++counters_[i].matches;
+      if (suppressed(rule, document)) {
+        ++counters_[i].suppressed;
+        continue;
+      }
+      on_match(static_cast<const CompiledRule&>(rule));
+    }
+  }
+
+  size_t size() const { return rules_.size(); }
+  const CompiledRule& rule(size_t i) const { return *rules_[i]; }
+  const RuleCounters& counters(size_t i) const { return counters_[i]; }
+  const std::vector<std::string>& disabled() const { return disabled_; }
+
+ private:
+  static bool suppressed(const CompiledRule& rule, const EcsDocument& document);
+
+  std::vector<std::unique_ptr<CompiledRule>> rules_;  // stable addresses for alerts
+  std::vector<RuleCounters> counters_;
+  std::vector<uint32_t> by_kind_[3];  // rule indexes per ecs::EventKind
+  std::vector<std::string> disabled_;  // ids of rules switched off
+  std::shared_ptr<EcsSchema> schema_;
+};
+
+}  // namespace auditeql::rules

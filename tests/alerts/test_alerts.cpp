@@ -1,0 +1,154 @@
+#include <boost/test/unit_test.hpp>
+
+#include "alerts/alert_builder.h"
+#include "alerts/throttle.h"
+#include "rules/rule_loader.h"
+#include "rules/ruleset.h"
+#include "util/json_value.h"
+
+using namespace auditeql;
+
+namespace {
+
+// The shipped Boot File Copy rule, compiled.
+struct BootRule {
+  rules::Ruleset set;
+  BootRule() {
+    rules::Diagnostics d;
+    rules::LoadedRules loaded;
+    rules::load_rule_file(std::string(AUDITEQL_SOURCE_DIR) + "/conf/rules/boot_file_copy.yaml", loaded, d);
+    set = rules::Ruleset::compile(loaded, d);
+    if (d.has_errors() || set.size() != 1) throw std::runtime_error(d.format());
+  }
+  const rules::CompiledRule& rule() const { return set.rule(0); }
+};
+
+ecs::Event cp_event(std::vector<std::string> args) {
+  ecs::Event e;
+  e.kind = ecs::EventKind::ProcessStart;
+  e.time_ms = 1795413918753;
+  e.host_name = "web1";
+  e.pid = 1979;
+  e.parent_pid = 1978;
+  e.uid = e.euid = e.gid = 0;
+  e.user_name = "root";
+  e.process = ecs::make_process_image("/usr/bin/cp", std::move(args));
+  e.parent = ecs::make_process_image("/usr/bin/bash", {"bash"});
+  e.working_directory = "/tmp";
+  e.sequence = 49358;
+  e.key = "bp_exec";
+  return e;
+}
+
+const util::JsonValue& at(const util::JsonValue& doc, std::initializer_list<const char*> path) {
+  const util::JsonValue* v = &doc;
+  for (const char* key : path) {
+    v = v->find(key);
+    if (!v) throw std::runtime_error(std::string("missing ") + key);
+  }
+  return *v;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(alert_document)
+
+BOOST_AUTO_TEST_CASE(an_alert_carries_rule_threat_and_event_fields_in_ecs_names) {
+  BootRule boot;
+  alerts::Alert alert;
+  alerts::AlertBuilder().build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, alert);
+  BOOST_TEST(alert.json.find('\n') == std::string::npos);
+  const auto doc = util::parse_json(alert.json);
+  BOOST_TEST(at(doc, {"@timestamp"}).as_string() == "2026-11-23T06:05:18.753Z");
+  BOOST_TEST(at(doc, {"event", "kind"}).as_string() == "alert");
+  BOOST_TEST(at(doc, {"event", "category"}).as_array()[0].as_string() == "process");
+  BOOST_TEST(at(doc, {"event", "severity"}).as_int() == 21);
+  BOOST_TEST(at(doc, {"event", "risk_score"}).as_int() == 21);
+  BOOST_TEST(at(doc, {"rule", "id"}).as_string() == "5bda8597-69a6-4b9e-87a2-69a7c963ea83");
+  BOOST_TEST(at(doc, {"rule", "name"}).as_string() == "Boot File Copy");
+  BOOST_TEST(!at(doc, {"rule", "description"}).as_string().empty());
+  BOOST_TEST(at(doc, {"rule", "reference"}).as_string().rfind("https://", 0) == 0u);
+  BOOST_TEST(at(doc, {"rule", "ruleset"}).as_string() == "boot-persistence");
+  BOOST_TEST(at(doc, {"threat", "framework"}).as_string() == "MITRE ATT&CK");
+  BOOST_TEST(at(doc, {"threat", "tactic", "id"}).as_array().size() == 3u);
+  BOOST_TEST(at(doc, {"threat", "tactic", "name"}).as_array()[0].as_string() == "Persistence");
+  BOOST_TEST(at(doc, {"threat", "technique", "id"}).as_array()[0].as_string() == "T1542");
+  BOOST_TEST(at(doc, {"threat", "technique", "subtechnique", "id"}).as_array()[0].as_string() == "T1059.004");
+  BOOST_TEST(at(doc, {"process", "name"}).as_string() == "cp");
+  BOOST_TEST(at(doc, {"process", "args"}).as_array()[2].as_string() == "/boot/");
+  BOOST_TEST(at(doc, {"process", "parent", "name"}).as_string() == "bash");
+  BOOST_TEST(at(doc, {"host", "name"}).as_string() == "web1");
+  BOOST_TEST(at(doc, {"user", "name"}).as_string() == "root");
+  BOOST_TEST(at(doc, {"auditd", "sequence"}).as_int() == 49358);
+  BOOST_TEST(doc.find("tags")->as_array().size() == 10u);
+  BOOST_TEST(doc.find("auditeql") == nullptr);
+  BOOST_TEST(alert.rule_id == "5bda8597-69a6-4b9e-87a2-69a7c963ea83");
+  BOOST_TEST((alert.severity == rules::Severity::Low));
+}
+
+BOOST_AUTO_TEST_CASE(oversized_alerts_are_shortened_to_fit_and_stay_valid) {
+  BootRule boot;
+  const alerts::AlertBuilder builder({8192});
+  // A 128 KiB argument, and 3,000 arguments.
+  std::vector<std::vector<std::string>> cases = {{"cp", std::string(131071, 'D'), "/boot/"}, {"cp"}};
+  for (int i = 0; i < 3000; ++i) cases[1].push_back("/boot/file" + std::to_string(i));
+  for (const auto& args : cases) {
+    alerts::Alert alert;
+    builder.build(cp_event(args), boot.rule(), 0, alert);
+    BOOST_TEST(alert.json.size() <= 8192u);
+    BOOST_TEST(alert.json.find('\n') == std::string::npos);
+    const auto doc = util::parse_json(alert.json);
+    BOOST_TEST(at(doc, {"process", "args_count"}).as_int() == static_cast<int64_t>(args.size()));
+    BOOST_TEST(alert.json.find("[...+") != std::string::npos);  // the marker shows something was cut
+    BOOST_TEST(at(doc, {"rule", "name"}).as_string() == "Boot File Copy");  // rule text is whole
+  }
+  BOOST_TEST(builder.truncated() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(short_alerts_are_not_touched) {
+  BootRule boot;
+  alerts::Alert full, capped;
+  alerts::AlertBuilder().build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, full);
+  alerts::AlertBuilder({8192}).build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, capped);
+  BOOST_TEST(full.json == capped.json);
+}
+
+BOOST_AUTO_TEST_CASE(a_multibyte_character_is_never_split) {
+  std::string out;
+  util::append_json_string_capped(out, "\xc3\xa9\xc3\xa9\xc3\xa9", 3);
+  BOOST_TEST(out == "\"\xc3\xa9[...+4 bytes]\"");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(throttle)
+
+BOOST_AUTO_TEST_CASE(at_most_max_signals_per_window_then_the_count_of_dropped_ones) {
+  alerts::Throttle t(300000);
+  const int64_t t0 = 1795413900000;
+  int emitted = 0;
+  for (int i = 0; i < 150; ++i) emitted += t.admit(0, 100, t0 + i).emit ? 1 : 0;
+  BOOST_TEST(emitted == 100);
+  BOOST_TEST(t.dropped_total() == 50u);
+  BOOST_TEST(t.dropped_pending(0) == 50u);
+  // Other rules have their own budget.
+  BOOST_TEST(t.admit(1, 100, t0 + 200).emit);
+  // Next window: the first alert reports what the last one dropped.
+  const auto next = t.admit(0, 100, t0 + 300000);
+  BOOST_TEST(next.emit);
+  BOOST_TEST(next.dropped_before == 50u);
+  BOOST_TEST(t.admit(0, 100, t0 + 300001).dropped_before == 0u);
+  BOOST_TEST(t.dropped_pending(0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_quiet_window_carries_the_count_forward) {
+  alerts::Throttle t(1000);
+  BOOST_TEST(t.admit(0, 1, 0).emit);
+  BOOST_TEST(!t.admit(0, 1, 10).emit);
+  // Long silence, several windows later: the drop is still reported once.
+  const auto later = t.admit(0, 1, 60000);
+  BOOST_TEST(later.emit);
+  BOOST_TEST(later.dropped_before == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,151 @@
+// `auditeql replay` end to end through the binary: every scenario capture
+// raises exactly the alerts its expected.json lists.
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <set>
+
+#include "support/command.h"
+#include "support/temp_dir.h"
+#include "util/json_value.h"
+
+using namespace auditeql;
+using testing::run_command;
+
+namespace {
+
+const std::string kBinary = AUDITEQL_BINARY;
+const std::string kRules = std::string(AUDITEQL_SOURCE_DIR) + "/conf/rules";
+
+const std::map<std::string, std::string> kRuleIds = {
+    {"boot_file_copy", "5bda8597-69a6-4b9e-87a2-69a7c963ea83"},
+    {"initramfs_extraction_via_cpio", "17b3fcd1-90fb-4f5d-858c-dc1d998fa368"},
+    {"dracut_module_creation", "dc765fb2-0c99-4e57-8c11-dafdf1992b66"},
+    {"initramfs_unpacking_via_unmkinitramfs", "c5fc788c-7576-4a02-b3d6-d2c016eb85a6"},
+    {"manual_dracut_execution", "834ee026-f9f9-4ec7-b5e0-7fbfe84765f4"},
+};
+
+// (rule id, serial, file path or "") of each alert.
+using AlertKey = std::tuple<std::string, int64_t, std::string>;
+
+std::multiset<AlertKey> alerts_of(const std::string& ndjson) {
+  std::multiset<AlertKey> keys;
+  for (const auto& line : testing::lines_of(ndjson)) {
+    const auto doc = util::parse_json(line);
+    const auto* file = doc.find("file");
+    keys.emplace(doc.find("rule")->find("id")->as_string(), doc.find("auditd")->find("sequence")->as_int(),
+                 file ? file->find("path")->as_string() : "");
+  }
+  return keys;
+}
+
+std::multiset<AlertKey> expected_alerts(const std::string& scenario) {
+  const auto expected = util::parse_json(testing::read_file(testing::scenario_file(scenario, "expected.json")));
+  std::multiset<AlertKey> keys;
+  for (const auto& member : expected.find("expected")->as_object()) {
+    for (const auto& a : member.value.find("alerts")->as_array()) {
+      const auto* path = a.find("file.path");
+      keys.emplace(kRuleIds.at(member.key), a.find("serial")->as_int(), path ? path->as_string() : "");
+    }
+  }
+  return keys;
+}
+
+std::string describe(const std::multiset<AlertKey>& keys) {
+  std::string out;
+  for (const auto& [rule, serial, path] : keys) out += rule + "@" + std::to_string(serial) + (path.empty() ? "" : ":" + path) + " ";
+  return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_replay)
+
+BOOST_AUTO_TEST_CASE(every_scenario_raises_exactly_the_expected_alerts) {
+  size_t total = 0;
+  for (const auto& scenario : testing::scenario_names()) {
+    const auto r = run_command({kBinary, "replay", "--rules", kRules, testing::scenario_file(scenario, "audit.log").string()});
+    BOOST_TEST(r.exit_code == 0, scenario << ": " << r.err);
+    const auto got = alerts_of(r.out);
+    const auto want = expected_alerts(scenario);
+    BOOST_TEST((got == want), scenario << ": got " << describe(got) << "; expected " << describe(want));
+    total += got.size();
+  }
+  BOOST_TEST(total == 17u);  // the alerts all expected.json files list together
+}
+
+BOOST_AUTO_TEST_CASE(benign_kernel_and_dracut_installs_raise_nothing) {
+  for (const char* scenario : {"benign_kernel_install_apt", "benign_dracut_core_install_apt"}) {
+    const auto r = run_command({kBinary, "replay", "--rules", kRules, testing::scenario_file(scenario, "audit.log").string()});
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.out.empty(), scenario << " alerted: " << r.out.substr(0, 400));
+    BOOST_TEST(r.err.find("0 alerts") != std::string::npos, r.err);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_bundled_sample_fires_all_five_rules) {
+  const auto r = run_command({kBinary, "replay", "--rules", kRules,
+                              std::string(AUDITEQL_FIXTURES_DIR) + "/sample/boot-persistence-attacks.log"});
+  BOOST_TEST(r.exit_code == 0);
+  std::set<std::string> rules;
+  for (const auto& [rule, serial, path] : alerts_of(r.out)) rules.insert(rule);
+  BOOST_TEST(rules.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(an_exception_directory_suppresses_exactly_what_it_names) {
+  testing::TempDir dir;
+  dir.write("ex/restore.yaml", R"(- rule_id: dc765fb2-0c99-4e57-8c11-dafdf1992b66
+  description: mkdir of our own module is fine
+  condition: process.name == "mkdir" and file.path == "/usr/lib/dracut/modules.d/98evil"
+)");
+  const auto log = testing::scenario_file("atk_dracut_mod_cp", "audit.log").string();
+  const auto without = run_command({kBinary, "replay", "--rules", kRules, log});
+  const auto with = run_command({kBinary, "replay", "--rules", kRules, "--exceptions", dir.str() + "/ex", log});
+  BOOST_TEST(with.exit_code == 0, with.err);
+  const auto a = alerts_of(without.out);
+  const auto b = alerts_of(with.out);
+  BOOST_TEST(a.size() == 2u);
+  BOOST_REQUIRE(b.size() == 1u);
+  BOOST_TEST(std::get<2>(*b.begin()) == "/lib/dracut/modules.d/98evil/module-setup.sh");
+  BOOST_TEST(with.err.find("1 suppressed by exceptions") != std::string::npos, with.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_local_override_can_switch_a_rule_off) {
+  testing::TempDir dir;
+  dir.write("local/off.yaml", "id: 5bda8597-69a6-4b9e-87a2-69a7c963ea83\nenabled: false\n");
+  const auto log = testing::scenario_file("atk_boot_cp_into", "audit.log").string();
+  const auto r = run_command({kBinary, "replay", "--rules", kRules, "--rules", dir.str() + "/local", log});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_exception_file_stops_replay_with_its_position) {
+  testing::TempDir dir;
+  const auto file = dir.write("ex/bad.yaml", "- rule_id: x\n  condition: process.name ==\n");
+  const auto r = run_command({kBinary, "replay", "--rules", kRules, "--exceptions", dir.str() + "/ex",
+                              testing::scenario_file("atk_boot_cp_into", "audit.log").string()});
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.err.find(file + ":2:") != std::string::npos, r.err);
+  BOOST_TEST(r.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(ausearch_raw_output_on_stdin_is_the_incident_workflow) {
+  // ausearch --raw appends a bare \x1d to records without enrichment.
+  std::string raw;
+  for (const auto& line : testing::lines_of(testing::read_file(testing::scenario_file("atk_boot_cp_into", "audit.log")))) {
+    raw += line;
+    if (line.find('\x1d') == std::string::npos) raw += '\x1d';
+    raw += '\n';
+  }
+  const auto r = run_command({kBinary, "replay", "--rules", kRules, "-"}, raw);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST((alerts_of(r.out) == expected_alerts("atk_boot_cp_into")));
+}
+
+BOOST_AUTO_TEST_CASE(without_rules_options_the_source_tree_rules_are_used_from_a_build) {
+  const auto r = run_command({kBinary, "replay", testing::scenario_file("atk_boot_cp_into", "audit.log").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(alerts_of(r.out).size() == 1u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
