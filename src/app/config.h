@@ -24,7 +24,7 @@ struct Config {
   bool proc_lookup = true;
   std::string host_name;                            // empty: the machine's name
   std::vector<std::string> watched_directories;     // walked at start-up to seed the inode map
-  size_t queue_lines = 65536;                       // records buffered between reader and pipeline
+  size_t queue_bytes = 16 << 20;                    // input buffered between reader and pipeline
 
   std::string source;  // the file read, or "(defaults)"
 };

@@ -37,8 +37,18 @@ void Detector::bank_counters() {
   }
 }
 
+void Detector::reconfigure(alerts::AlertOptions alert_options, int64_t throttle_window_ms) {
+  builder_ = alerts::AlertBuilder(alert_options);
+  if (throttle_window_ms != throttle_window_ms_) {
+    throttled_banked_ += throttle_.dropped_total();
+    throttle_window_ms_ = throttle_window_ms;
+    throttle_ = alerts::Throttle(throttle_window_ms_);
+  }
+}
+
 void Detector::replace_ruleset(std::shared_ptr<rules::Ruleset> ruleset) {
   bank_counters();
+  throttled_banked_ += throttle_.dropped_total();
   ruleset_ = std::move(ruleset);
   emitted_.assign(ruleset_->size(), 0);
   throttled_.assign(ruleset_->size(), 0);

@@ -28,14 +28,17 @@ class Detector {
   Detector(std::shared_ptr<rules::Ruleset> ruleset, alerts::AlertOptions alert_options, int64_t throttle_window_ms);
 
   void add_sink(sinks::AlertSink* sink) { sinks_.push_back(sink); }
+  void set_sinks(std::vector<sinks::AlertSink*> sinks) { sinks_ = std::move(sinks); }
   void on_event(const ecs::Event& event);
   // SIGHUP with a good new rule set: later events use it (throttle windows restart).
   void replace_ruleset(std::shared_ptr<rules::Ruleset> ruleset);
+  void reconfigure(alerts::AlertOptions alert_options, int64_t throttle_window_ms);
 
   const rules::Ruleset& ruleset() const { return *ruleset_; }
   uint64_t events() const { return events_; }
   uint64_t alerts() const { return alerts_; }
   uint64_t truncated() const { return builder_.truncated(); }
+  uint64_t throttled() const { return throttle_.dropped_total() + throttled_banked_; }
   // Per rule id, across reloads.
   std::map<std::string, RuleTally> tally() const;
 
@@ -53,6 +56,7 @@ class Detector {
   std::vector<uint64_t> emitted_;   // per rule index of the current ruleset
   std::vector<uint64_t> throttled_;
   std::map<std::string, RuleTally> banked_;  // counts of replaced rulesets
+  uint64_t throttled_banked_ = 0;
 };
 
 }  // namespace auditeql::app

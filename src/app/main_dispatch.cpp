@@ -1,6 +1,11 @@
 #include <iostream>
 
+#include <unistd.h>
+
+#include "app/args.h"
 #include "app/commands.h"
+#include "app/config.h"
+#include "app/plugin.h"
 
 namespace auditeql::app {
 
@@ -14,6 +19,10 @@ Detects Linux boot persistence by evaluating Elastic Security EQL rules on the
 auditd record stream.
 
 Commands:
+  plugin [--config FILE]
+                       run as the auditd plugin (the default without a
+                       command; `auditeql FILE` is the same as
+                       `auditeql plugin --config FILE`)
   replay [FILE|-]...   replay recorded audit logs through the rules; alerts
                        as NDJSON on standard output
   events [FILE|-]...   print normalized ECS events (process starts, file
@@ -27,13 +36,50 @@ Commands:
 Run `auditeql COMMAND --help` for the options of a command.
 )";
 
+constexpr const char* kPluginUsage = R"(Usage: auditeql [plugin] [--config FILE | FILE]
+
+Runs as an auditd plugin: reads the audit record stream on standard input and
+sends alerts to syslog (and to alert_file when configured). auditd starts it
+from /etc/audit/plugins.d/auditeql.conf with the configuration path as its
+only argument. Default configuration: /etc/auditeql/auditeql.yaml.
+
+Signals: SIGHUP reloads the configuration, rules and exceptions (keeping the
+previous set if anything fails to load); SIGUSR1 logs a statistics line;
+SIGTERM (or the end of input) processes what is pending and exits 0.
+)";
+
 }  // namespace
 
-int run_main(const std::vector<std::string>& args) {
-  if (args.empty()) {
-    std::cerr << kUsage;
+int run_plugin_command(const std::vector<std::string>& args) {
+  bool help = false;
+  std::string config_path;
+  std::vector<std::string> rest;
+  ArgParser parser;
+  parser.flag("--help", &help);
+  parser.option("--config", &config_path);
+  std::string error;
+  if (!parser.parse(args, rest, error) || rest.size() > 1 || (!rest.empty() && !config_path.empty())) {
+    std::cerr << "auditeql plugin: " << (error.empty() ? "expected at most one configuration file" : error) << "\n"
+              << kPluginUsage;
     return 2;
   }
+  if (help) {
+    std::cout << kPluginUsage;
+    return 0;
+  }
+  if (!rest.empty()) config_path = rest.front();
+  if (config_path.empty()) config_path = kDefaultConfigPath;
+  if (isatty(STDIN_FILENO)) {
+    std::cerr << "auditeql: plugin mode, reading audit records from standard input (auditd starts it this way; "
+                 "see auditeql --help for the other commands)\n";
+  }
+  return run_plugin(config_path);
+}
+
+int run_main(const std::vector<std::string>& args) {
+  // What auditd runs: no arguments, or the configuration path as the only one.
+  if (args.empty()) return run_plugin_command({});
+  if (args.size() == 1 && !args[0].empty() && args[0].front() == '/') return run_plugin_command(args);
   const std::string& command = args.front();
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "--help" || command == "-h" || command == "help") {
@@ -44,6 +90,7 @@ int run_main(const std::vector<std::string>& args) {
     std::cout << "auditeql " << kVersion << "\n";
     return 0;
   }
+  if (command == "plugin") return run_plugin_command(rest);
   if (command == "events") return run_events(rest);
   if (command == "replay") return run_replay(rest);
   if (command == "eql") return run_eql(rest);

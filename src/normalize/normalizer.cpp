@@ -26,13 +26,16 @@ void Normalizer::process(AuditEvent& ev) {
 
 const ProcessEntry* Normalizer::find_process(int64_t pid) {
   if (pid < 0) return nullptr;
-  if (const ProcessEntry* entry = processes_.find(pid)) return entry;
+  const ProcessEntry* entry = processes_.find(pid);
+  // Entries read from /proc are checked against pid reuse; those learned
+  // from exec and fork records are kept current by the stream itself.
+  if (entry != nullptr && (source_ == nullptr || source_->still_current(pid, *entry))) return entry;
   ProcessEntry looked_up;
-  if (lookup_ && lookup_(pid, looked_up)) {
-    processes_.put(pid, std::move(looked_up));
-    return processes_.find(pid);
+  if (source_ != nullptr && source_->lookup(pid, looked_up)) {
+    ++stats_.proc_lookups;
+    return &processes_.put(pid, std::move(looked_up));
   }
-  return nullptr;
+  return entry;
 }
 
 // The file execve was asked to run: PATH item 0 as the caller spelled it,

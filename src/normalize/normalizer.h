@@ -32,20 +32,30 @@ struct NormalizeStats {
   uint64_t unknown_parents = 0;      // process starts whose parent image is unknown
   uint64_t unknown_processes = 0;    // file events by a pid never seen exec'ing (identity from exe=)
   uint64_t unresolved_paths = 0;     // dirfd-relative names whose directory is unknown
+  uint64_t proc_lookups = 0;         // images read from /proc (live mode)
+};
+
+// The live host's view of processes (the plugin reads /proc), for pids the
+// audit stream has not described.
+class ProcessSource {
+ public:
+  virtual ~ProcessSource() = default;
+  virtual bool lookup(int64_t pid, ProcessEntry& out) = 0;
+  // False when pid now names another process than the one `entry` came from.
+  virtual bool still_current(int64_t pid, const ProcessEntry& entry) = 0;
 };
 
 class Normalizer {
  public:
   using Handler = std::function<void(const ecs::Event&)>;
-  // Live mode hook: the image of a pid the table does not know (from /proc).
-  using ImageLookup = std::function<bool(int64_t pid, ProcessEntry& out)>;
 
   Normalizer(NormalizerOptions options, Handler on_event);
 
   // Events must arrive in causal order (see EventOrder).
   void process(events::AuditEvent& event);
 
-  void set_image_lookup(ImageLookup lookup) { lookup_ = std::move(lookup); }
+  // Live mode: consult `source` (not owned) for pids the table lacks.
+  void set_process_source(ProcessSource* source) { source_ = source; }
 
   ProcessTable& processes() { return processes_; }
   InodePaths& inodes() { return inodes_; }
@@ -62,7 +72,7 @@ class Normalizer {
 
   NormalizerOptions options_;
   Handler on_event_;
-  ImageLookup lookup_;
+  ProcessSource* source_ = nullptr;
   ProcessTable processes_;
   InodePaths inodes_;
   NormalizeStats stats_;

@@ -37,6 +37,8 @@ class EventPipeline {
   void feed(std::string_view bytes);
   // End of one input file: a last unterminated line is still a record.
   void end_of_file();
+  // Bytes were lost before the next feed(): resynchronize at the next line.
+  void input_gap() { records_.discard_partial_line(); }
   // Live streams, when input is idle: complete stale events by the wall
   // clock and release held ones.
   void idle(int64_t now_wall_ms);

@@ -13,7 +13,8 @@ void ProcessTable::record_fork(int64_t child, const ProcessEntry& parent, int64_
   }
   // Copy the pointer first: `parent` may live inside the map being modified.
   ecs::ProcessImagePtr image = parent.image;
-  entries_.put(child, ProcessEntry{std::move(image), time_ms, false, parent.start_time});
+  // start_time stays 0: the child's identity comes from the fork record, not /proc.
+  entries_.put(child, ProcessEntry{std::move(image), time_ms, false, 0});
 }
 
 }  // namespace auditeql::normalize

@@ -30,7 +30,7 @@ class ProcessTable {
   // arrive later than its child's exec) must not undo that exec.
   void record_fork(int64_t child, const ProcessEntry& parent, int64_t time_ms);
 
-  void put(int64_t pid, ProcessEntry entry) { entries_.put(pid, std::move(entry)); }
+  const ProcessEntry& put(int64_t pid, ProcessEntry entry) { return entries_.put(pid, std::move(entry)); }
 
   size_t size() const { return entries_.size(); }
   size_t capacity() const { return entries_.capacity(); }

@@ -116,6 +116,16 @@ void RecordStream::finish() {
   discarding_ = false;
 }
 
+void RecordStream::discard_partial_line() {
+  if (!partial_.empty()) {
+    ++stats_.lines;
+    ++stats_.malformed;
+    partial_.clear();
+  }
+  // The next bytes start in the middle of some line: skip to its end.
+  discarding_ = true;
+}
+
 bool read_fd_into(int fd, RecordStream& stream, std::string& error) {
   std::vector<char> buffer(256 * 1024);
   for (;;) {

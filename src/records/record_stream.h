@@ -45,6 +45,9 @@ class RecordStream {
   void feed(std::string_view bytes);
   // End of input: a last line without '\n' (a truncated file) is still handled.
   void finish();
+  // Input was lost before the next bytes: the line in progress is incomplete
+  // and is dropped (counted as malformed) instead of being glued to what follows.
+  void discard_partial_line();
 
   const RecordStats& stats() const { return stats_; }
 

@@ -1,0 +1,63 @@
+#pragma once
+// Reads the plugin's standard input on its own thread into a bounded queue,
+// so that auditd can always hand records over promptly: a plugin that stops
+// reading fills auditd's queue ("queue to plugins is full - dropping event")
+// and then slows every process on the host. If the pipeline falls behind
+// for longer than the queue covers, whole chunks are dropped, counted and
+// reported, and the stream resynchronizes at the next line.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace auditeql::app {
+
+struct InputChunk {
+  std::string bytes;
+  bool gap_before = false;  // input was dropped just before these bytes
+};
+
+class InputReader {
+ public:
+  InputReader(int fd, size_t max_queued_bytes);
+  ~InputReader();
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
+
+  void start();
+  void stop();
+
+  // Moves the queued chunks into `out`, waiting up to `timeout` when there
+  // are none. False once the input has ended and everything was taken.
+  bool take(std::deque<InputChunk>& out, std::chrono::milliseconds timeout);
+
+  uint64_t bytes_read() const { return bytes_read_; }
+  uint64_t bytes_dropped() const { return bytes_dropped_; }
+  uint64_t chunks_dropped() const { return chunks_dropped_; }
+  size_t peak_queued_bytes() const { return peak_queued_; }
+
+ private:
+  void run();
+  void push(std::string bytes);
+
+  int fd_;
+  size_t max_queued_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<InputChunk> queue_;
+  size_t queued_bytes_ = 0;
+  size_t peak_queued_ = 0;
+  bool ended_ = false;
+  bool resync_ = false;
+  std::atomic<uint64_t> bytes_read_{0};
+  std::atomic<uint64_t> bytes_dropped_{0};
+  std::atomic<uint64_t> chunks_dropped_{0};
+};
+
+}  // namespace auditeql::app

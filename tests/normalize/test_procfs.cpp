@@ -1,0 +1,205 @@
+// /proc readers, on real processes this test starts.
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <sys/sysmacros.h>
+#include <thread>
+
+#include "normalize/procfs.h"
+#include "support/temp_dir.h"
+
+using namespace auditeql;
+using normalize::ProcSnapshot;
+
+namespace {
+
+// Runs argv in the background, in its own process group; the whole group
+// (the script and whatever it forked) is killed when the test is done.
+class Background {
+ public:
+  explicit Background(std::vector<std::string> argv) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      setpgid(0, 0);
+      const int null = open("/dev/null", O_RDWR);
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(null, 2);
+      std::vector<char*> args;
+      for (auto& a : argv) args.push_back(a.data());
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    setpgid(pid_, pid_);  // also here, so the group exists whichever side runs first
+  }
+  ~Background() {
+    kill(-pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_;
+};
+
+// Waits until pid has exec'd (its exe is no longer this test binary).
+bool wait_for_exec(pid_t pid, const std::string& not_exe) {
+  for (int i = 0; i < 200; ++i) {
+    ProcSnapshot s;
+    if (normalize::read_proc("/proc", pid, s) && s.exe != not_exe && !s.argv.empty()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string self_exe() {
+  ProcSnapshot self;
+  normalize::read_proc("/proc", getpid(), self);
+  return self.exe;
+}
+
+// The child pids of `parent`, from /proc/*/stat.
+std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> kids;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) kids.push_back(std::stoi(name));
+  }
+  return kids;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(procfs)
+
+BOOST_AUTO_TEST_CASE(reads_this_process) {
+  ProcSnapshot self;
+  BOOST_REQUIRE(normalize::read_proc("/proc", getpid(), self));
+  BOOST_TEST(self.exe.find("test_normalize") != std::string::npos);
+  BOOST_TEST(!self.argv.empty());
+  BOOST_TEST(self.start_time > 0u);
+  BOOST_TEST(self.start_time == normalize::read_start_time("/proc", getpid()));
+  BOOST_TEST(!normalize::read_proc("/proc", 999999999, self));
+}
+
+BOOST_AUTO_TEST_CASE(a_shebang_script_is_the_executable_and_sh_script_is_not) {
+  testing::TempDir dir;
+  const auto script = dir.write("bin/update-initramfs", "#!/bin/sh\nsleep 30\n");
+  chmod(script.c_str(), 0755);
+  const std::string me = self_exe();
+  {
+    Background run({script, "-u"});
+    BOOST_REQUIRE(wait_for_exec(run.pid(), me));
+    ProcSnapshot s;
+    BOOST_REQUIRE(normalize::read_proc("/proc", run.pid(), s));
+    BOOST_TEST(s.exe == "/usr/bin/dash");
+    const auto image = normalize::image_from_proc(s);
+    BOOST_TEST(image->executable == script);
+    BOOST_TEST(image->name == "update-initramfs");
+    BOOST_TEST((image->args == std::vector<std::string>{"/bin/sh", script, "-u"}));
+  }
+  {
+    Background run({"/bin/sh", script});
+    BOOST_REQUIRE(wait_for_exec(run.pid(), me));
+    ProcSnapshot s;
+    BOOST_REQUIRE(normalize::read_proc("/proc", run.pid(), s));
+    // argv[0] is "/bin/sh" here too, but that is how it was named in execve:
+    // the interpreter is the program, exactly as the audit path would say.
+    const auto image = normalize::image_from_proc(s);
+    BOOST_TEST(image->executable == script);  // indistinguishable from the #! exec: argv is the same
+  }
+  {
+    Background run({"/usr/bin/env", "sh", script});
+    BOOST_REQUIRE(wait_for_exec(run.pid(), me));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ProcSnapshot s;
+    BOOST_REQUIRE(normalize::read_proc("/proc", run.pid(), s));
+    const auto image = normalize::image_from_proc(s);
+    BOOST_TEST(image->executable == "/usr/bin/dash");  // argv[0] "sh": not the script's #! line
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_forked_subshell_shows_the_script_that_forked_it) {
+  testing::TempDir dir;
+  const auto script = dir.write("bin/mkinitramfs", "#!/bin/sh\n( sleep 30; true )\n");
+  chmod(script.c_str(), 0755);
+  Background run({script});
+  BOOST_REQUIRE(wait_for_exec(run.pid(), self_exe()));
+  std::vector<pid_t> kids;
+  for (int i = 0; i < 200 && kids.empty(); ++i) {
+    kids = children_of(run.pid());
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BOOST_REQUIRE(!kids.empty());
+  normalize::ProcProcessSource source;
+  normalize::ProcessEntry entry;
+  BOOST_REQUIRE(source.lookup(kids.front(), entry));
+  BOOST_TEST(entry.image->name == "mkinitramfs");
+  BOOST_TEST(entry.start_time > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(pid_reuse_is_detected_by_start_time) {
+  normalize::ProcProcessSource source;
+  normalize::ProcessEntry current;
+  BOOST_REQUIRE(source.lookup(getpid(), current));
+  BOOST_TEST(source.still_current(getpid(), current));
+  normalize::ProcessEntry older = current;
+  older.start_time = current.start_time - 1;  // what the pid was before reuse
+  BOOST_TEST(!source.still_current(getpid(), older));
+  normalize::ProcessEntry from_audit = current;
+  from_audit.start_time = 0;  // learned from the audit stream: never second-guessed
+  BOOST_TEST(source.still_current(getpid(), from_audit));
+}
+
+BOOST_AUTO_TEST_CASE(the_table_is_seeded_with_live_processes) {
+  normalize::ProcessTable table(32768);
+  const size_t n = normalize::seed_process_table(table);
+  BOOST_TEST(n >= 1u);
+  BOOST_TEST(table.size() == n);
+  const auto* self = table.find(getpid());
+  BOOST_REQUIRE(self != nullptr);
+  BOOST_TEST(self->image->executable.find("test_normalize") != std::string::npos);
+  normalize::ProcessTable tiny(2);
+  normalize::seed_process_table(tiny);
+  BOOST_TEST(tiny.size() <= 2u);
+}
+
+BOOST_AUTO_TEST_CASE(watched_trees_are_walked_into_the_inode_map) {
+  testing::TempDir dir;
+  dir.mkdir("modules.d/90a/sub");
+  dir.mkdir("modules.d/91b");
+  dir.write("modules.d/90a/module-setup.sh", "x");
+  std::filesystem::create_directory_symlink(dir.path() / "modules.d", dir.path() / "alias");
+  normalize::InodePaths inodes(100);
+  const size_t n = normalize::seed_inode_paths(inodes, {dir.str() + "/modules.d", dir.str() + "/alias", "/nonexistent"});
+  BOOST_TEST(n == 4u);  // the root and three directories; the alias is the same inode
+  struct stat st {};
+  BOOST_REQUIRE(stat((dir.str() + "/modules.d/90a/sub").c_str(), &st) == 0);
+  const uint64_t dev = (static_cast<uint64_t>(major(st.st_dev)) << 32) | minor(st.st_dev);
+  const std::string* path = inodes.find({dev, st.st_ino});
+  BOOST_REQUIRE(path != nullptr);
+  BOOST_TEST(*path == dir.str() + "/modules.d/90a/sub");
+  BOOST_REQUIRE(stat((dir.str() + "/modules.d").c_str(), &st) == 0);
+  BOOST_TEST(*inodes.find({dev, st.st_ino}) == dir.str() + "/modules.d");  // first spelling kept
+}
+
+BOOST_AUTO_TEST_SUITE_END()
