@@ -71,9 +71,11 @@ std::unique_ptr<events::AuditEvent> EventOrder::take_pending(const events::Audit
   return nullptr;
 }
 
-void EventOrder::release_fork_creating(int64_t pid) {
+void EventOrder::release_fork_creating(int64_t pid, int64_t not_after_ms) {
   const auto it = forks_by_child_.find(pid);
-  if (it == forks_by_child_.end()) return;
+  // The clone that created a process was entered before anything the process
+  // did; one stamped later reuses the pid for another process.
+  if (it == forks_by_child_.end() || it->second->time_ms > not_after_ms) return;
   auto fork = take_pending(it->second);
   forks_by_child_.erase(it);
   if (fork) {
@@ -88,8 +90,8 @@ void EventOrder::release(std::unique_ptr<events::AuditEvent> event) {
     if (it != forks_by_child_.end() && it->second == event.get()) forks_by_child_.erase(it);
   }
   // The process this event is about, and its parent, must be known first.
-  release_fork_creating(event->pid);
-  release_fork_creating(event->ppid);
+  release_fork_creating(event->pid, event->time_ms);
+  release_fork_creating(event->ppid, event->time_ms);
   on_release_(*event);
   event->clear();
   spare_.push_back(std::move(event));

@@ -6,7 +6,8 @@
 // record is written when clone() returns in the parent, which may be after
 // the child has already exec'd. Events are therefore held briefly, released
 // in (time, serial) order, and a pending fork that created a pid is released
-// before any event of that pid or of its children.
+// before any event of that pid or of its children (a fork stamped later than
+// the event is a later reuse of the pid, and waits its turn).
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -54,7 +55,7 @@ class EventOrder {
 
   void release_front();
   void release(std::unique_ptr<events::AuditEvent> event);
-  void release_fork_creating(int64_t pid);
+  void release_fork_creating(int64_t pid, int64_t not_after_ms);
   std::unique_ptr<events::AuditEvent> take_pending(const events::AuditEvent* event);
   std::unique_ptr<events::AuditEvent> acquire();
 

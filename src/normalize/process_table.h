@@ -14,13 +14,19 @@ struct ProcessEntry {
   uint64_t start_time = 0;  // /proc start time when seeded from /proc (0 otherwise); guards pid reuse
 };
 
+// Bounded like an LRU cache, but segmented: a process that has been looked
+// up (as the parent of an exec, a forker, a file creator) moves to a
+// protected segment of up to half the capacity, so that a storm of
+// short-lived processes that are never anyone's parent cannot push out the
+// idle shell whose next child is the one that matters. Without exit records
+// dead pids are only ever evicted, never removed.
 class ProcessTable {
  public:
   static constexpr size_t kDefaultCapacity = 32768;
 
-  explicit ProcessTable(size_t capacity = kDefaultCapacity) : entries_(capacity) {}
+  explicit ProcessTable(size_t capacity = kDefaultCapacity);
 
-  const ProcessEntry* find(int64_t pid) { return entries_.find(pid); }
+  const ProcessEntry* find(int64_t pid);
 
   // pid exec'd: its new image replaces whatever the pid was before.
   void record_exec(int64_t pid, ecs::ProcessImagePtr image, int64_t time_ms);
@@ -30,14 +36,20 @@ class ProcessTable {
   // arrive later than its child's exec) must not undo that exec.
   void record_fork(int64_t child, const ProcessEntry& parent, int64_t time_ms);
 
-  const ProcessEntry& put(int64_t pid, ProcessEntry entry) { return entries_.put(pid, std::move(entry)); }
+  const ProcessEntry& put(int64_t pid, ProcessEntry entry);
 
-  size_t size() const { return entries_.size(); }
-  size_t capacity() const { return entries_.capacity(); }
-  uint64_t evictions() const { return entries_.evictions(); }
+  size_t size() const { return probation_.size() + protected_.size(); }
+  size_t capacity() const { return capacity_; }
+  uint64_t evictions() const { return evictions_; }
 
  private:
-  util::LruMap<int64_t, ProcessEntry> entries_;
+  const ProcessEntry* peek(int64_t pid) const;
+  void make_room();
+
+  size_t capacity_;
+  util::LruMap<int64_t, ProcessEntry> probation_;  // new entries
+  util::LruMap<int64_t, ProcessEntry> protected_;  // entries looked up since they were added
+  uint64_t evictions_ = 0;
 };
 
 }  // namespace auditeql::normalize

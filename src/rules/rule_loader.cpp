@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 #include "rules/yaml_source.h"
@@ -200,7 +201,11 @@ std::string insecure_path_problem(const std::string& path) {
   struct stat st {};
   if (stat(path.c_str(), &st) != 0) return {};
   if (st.st_uid != 0) return "owned by uid " + std::to_string(st.st_uid) + ", not root";
-  if ((st.st_mode & S_IWOTH) != 0) return "writable by every user (mode " + std::to_string(st.st_mode & 07777) + ")";
+  if ((st.st_mode & S_IWOTH) != 0) {
+    char mode[8];
+    snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return std::string("writable by every user (mode ") + mode + ")";
+  }
   if ((st.st_mode & S_IWGRP) != 0 && st.st_gid != 0) {
     return "writable by group " + std::to_string(st.st_gid);
   }

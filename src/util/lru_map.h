@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -51,6 +52,25 @@ class LruMap {
     }
     index_.emplace(key, order_.begin());
     return order_.front().second;
+  }
+
+  // Removes and returns the entry for `key`.
+  std::optional<Value> take(const Key& key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return std::nullopt;
+    std::optional<Value> value(std::move(it->second->second));
+    order_.erase(it->second);
+    index_.erase(it);
+    return value;
+  }
+
+  // Removes and returns the least recently used entry.
+  std::optional<std::pair<Key, Value>> take_oldest() {
+    if (order_.empty()) return std::nullopt;
+    std::optional<std::pair<Key, Value>> oldest(std::move(order_.back()));
+    index_.erase(oldest->first);
+    order_.pop_back();
+    return oldest;
   }
 
   bool erase(const Key& key) {

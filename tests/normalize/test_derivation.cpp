@@ -252,6 +252,53 @@ BOOST_AUTO_TEST_CASE(a_late_fork_record_does_not_undo_the_childs_exec) {
   BOOST_TEST(table.find(11)->image->name == "mkinitramfs");
 }
 
+BOOST_AUTO_TEST_CASE(a_fork_that_reuses_a_pid_later_is_not_pulled_before_the_old_process_is_done) {
+  using testing::exec_records;
+  using testing::fork_records;
+  std::string log;
+  log += exec_records({.serial = 1, .ms = 1795413900000, .pid = 500, .ppid = 1, .exe = "/usr/bin/dpkg", .argv = {"dpkg", "-i", "x.deb"}, .path0 = "/usr/bin/dpkg"});
+  log += exec_records({.serial = 2, .ms = 1795413900001, .pid = 600, .ppid = 1, .exe = "/usr/bin/dash",
+                       .argv = {"/bin/sh", "./config.status"}, .cwd = "/src", .path0 = "./config.status"});
+  testing::CreateSpec write;
+  write.serial = 10;
+  write.ms = 1795413901010;  // after the exec has left the reorder window
+  write.pid = 500;
+  write.ppid = 1;
+  write.parent_name = "/usr/lib/dracut/modules.d/";
+  write.parent_inode = 3;
+  write.name = "/usr/lib/dracut/modules.d/90pkg/module-setup.sh";
+  write.exe = "/usr/bin/dpkg";
+  log += testing::create_records(write);
+  // dpkg exits; 16 ms later config.status forks and the child gets pid 500.
+  log += fork_records(12, 1795413901026, 600, 1, 500);
+  const auto run = run_pipeline(log);
+  const Event* created = testing::find_by_sequence(run.events, 10, EventKind::FileCreation);
+  BOOST_REQUIRE(created && created->process);
+  BOOST_TEST(created->process->name == "dpkg");
+}
+
+BOOST_AUTO_TEST_CASE(parents_survive_a_storm_of_short_lived_processes) {
+  normalize::ProcessTable table(100);
+  table.record_exec(1, ecs::make_process_image("/usr/bin/bash", {"bash"}), 0);
+  BOOST_REQUIRE(table.find(1) != nullptr);  // the shell started a child: it is a parent now
+  table.record_exec(2, ecs::make_process_image("/usr/bin/make", {"make"}), 1);
+  for (int i = 0; i < 100000; ++i) {
+    BOOST_REQUIRE(table.find(2) != nullptr);  // make forks and execs a compiler, again and again
+    table.record_exec(1000 + i, ecs::make_process_image("/usr/bin/cc", {"cc"}), 2 + i);
+  }
+  BOOST_TEST(table.size() <= 100u);
+  BOOST_REQUIRE(table.find(1) != nullptr);
+  BOOST_TEST(table.find(1)->image->name == "bash");
+  BOOST_TEST(table.find(2)->image->name == "make");
+  BOOST_TEST(table.evictions() > 99000u);
+  // The protected half is itself bounded: many parents push the oldest back to probation.
+  for (int i = 0; i < 1000; ++i) {
+    table.record_exec(200000 + i, ecs::make_process_image("/usr/bin/sh", {"sh"}), 200000 + i);
+    table.find(200000 + i);
+  }
+  BOOST_TEST(table.size() <= 100u);
+}
+
 BOOST_AUTO_TEST_CASE(the_table_is_bounded_least_recently_used_first) {
   std::string log;
   for (int i = 0; i < 300; ++i) {
