@@ -169,12 +169,12 @@ auditctl -s >"$work/status.before" 2>&1 || skip "the kernel audit system does no
 field() { sed -n "s/^$1 \([0-9]*\).*/\1/p" "$2"; }
 [ "$(field enabled "$work/status.before")" != 2 ] || skip "the audit configuration is locked (enabled 2)"
 command -v augenrules >/dev/null 2>&1 || skip "augenrules is not installed"
-# Tests that drive the kernel audit system must not overlap: take the shared
-# lock, an flock(1) on the /etc/audit directory held until this script exits
-# (no lock file is left behind), and stay away from audit rules or an audit
-# daemon that someone else is using right now.
-if command -v flock >/dev/null 2>&1 && [ -d /etc/audit ] && exec 9</etc/audit; then
-	flock -n 9 || skip "another test holds the lock on /etc/audit (flock): it is using the kernel audit system"
+# Tests that drive the kernel audit system must not overlap: take the lock
+# tests/e2e takes too (held until this script exits), waiting a while for it,
+# and stay away from audit rules or an audit daemon someone else is using.
+LOCK=/run/lock/auditeql-kernel-audit.lock
+if command -v flock >/dev/null 2>&1 && mkdir -p "$(dirname "$LOCK")" 2>/dev/null && exec 9>"$LOCK"; then
+	flock -w 120 9 || skip "another test has held $LOCK for 120 s: it is using the kernel audit system"
 fi
 if auditctl -l 2>/dev/null | grep -qE '(key=|-k )bp_(exec|fork|boot|dracut)$'; then
 	skip "audit rules with auditeql's keys (bp_*) are already loaded: another auditeql installation or test is using them"
