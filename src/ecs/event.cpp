@@ -4,18 +4,25 @@
 
 namespace auditeql::ecs {
 
-ProcessImagePtr make_process_image(std::string executable, std::vector<std::string> args) {
+ProcessImagePtr make_process_image(std::string executable, const std::vector<std::string>& args) {
   auto image = std::make_shared<ProcessImage>();
-  image->name = std::string(util::base_name(executable));
   image->executable = std::move(executable);
-  size_t total = 0;
-  for (const auto& a : args) total += a.size() + 1;
+  image->name = util::base_name(image->executable);
+  size_t total = args.empty() ? 0 : args.size() - 1;
+  for (const auto& a : args) total += a.size();
+  // Sized once: the argument views must never see it reallocate.
   image->command_line.reserve(total);
+  std::vector<size_t> starts;
+  starts.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     if (i > 0) image->command_line += ' ';
+    starts.push_back(image->command_line.size());
     image->command_line += args[i];
   }
-  image->args = std::move(args);
+  image->args.reserve(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    image->args.emplace_back(image->command_line.data() + starts[i], args[i].size());
+  }
   return image;
 }
 

@@ -11,17 +11,22 @@ namespace auditeql::ecs {
 // What is known of a process image: the program a pid runs since its last
 // exec (a forked child that never exec'd shares its parent's image). Shared,
 // immutable: the process table, its children's events and alerts point at
-// the same object instead of copying argv around.
+// the same object instead of copying argv around. Compact, because the
+// process table holds tens of thousands: the arguments are views into the
+// command line, the name a view into the executable.
 struct ProcessImage {
+  ProcessImage() = default;
+  ProcessImage(const ProcessImage&) = delete;  // the views point into its own strings
+  ProcessImage& operator=(const ProcessImage&) = delete;
+
   std::string executable;
-  std::string name;
-  std::vector<std::string> args;
-  std::string command_line;
+  std::string_view name;               // base name of `executable`, inside it
+  std::string command_line;            // the arguments joined by spaces
+  std::vector<std::string_view> args;  // each argument, inside `command_line`
 };
 using ProcessImagePtr = std::shared_ptr<const ProcessImage>;
 
-// name = base name of `executable`, command_line = args joined by spaces.
-ProcessImagePtr make_process_image(std::string executable, std::vector<std::string> args);
+ProcessImagePtr make_process_image(std::string executable, const std::vector<std::string>& args);
 
 enum class EventKind : uint8_t { ProcessStart, FileCreation, FileRename };
 

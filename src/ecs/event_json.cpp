@@ -5,7 +5,7 @@
 namespace auditeql::ecs {
 namespace {
 
-void write_string_array(util::JsonWriter& w, const std::vector<std::string>& values) {
+void write_string_array(util::JsonWriter& w, const std::vector<std::string_view>& values) {
   w.begin_array();
   const size_t limit = w.limits().max_items;
   if (values.size() <= limit || limit < 2) {
@@ -13,7 +13,8 @@ void write_string_array(util::JsonWriter& w, const std::vector<std::string>& val
   } else {
     // Keep the first items and say how many were left out.
     for (size_t i = 0; i + 1 < limit; ++i) w.string(values[i]);
-    w.string("[...+" + std::to_string(values.size() - (limit - 1)) + " more]");
+    const std::string more = "[...+" + std::to_string(values.size() - (limit - 1)) + " more]";
+    w.string(more);
   }
   w.end_array();
 }

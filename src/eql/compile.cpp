@@ -111,7 +111,7 @@ std::string arity_text(const FunctionSpec& spec) {
 
 class Compiler {
  public:
-  explicit Compiler(Schema& schema) : schema_(schema) {}
+  Compiler(Schema& schema, std::string category) : schema_(schema), category_(std::move(category)) {}
 
   std::vector<FieldUse> take_fields() { return std::move(fields_); }
 
@@ -148,19 +148,34 @@ class Compiler {
     return std::make_unique<Negation>(std::move(inner));
   }
 
+  // The values of a field the schema knows for every event this query sees.
+  bool known(const ValuePtr& node, FieldValues& values) const {
+    const auto* field = dynamic_cast<const FieldValue*>(node.get());
+    return field != nullptr && schema_.known_values(field->id(), category_, values);
+  }
+
   // "Some value of `node` passes `matcher`", folded when `node` is constant.
-  static PredicatePtr test(ValuePtr node, MatcherPtr matcher) {
+  PredicatePtr test(ValuePtr node, MatcherPtr matcher) const {
     if (const Constant* c = node->constant()) {
       const Scalar v = c->view();
       return constant(!v.is_null() && matcher->test(v));
+    }
+    if (FieldValues values; known(node, values)) {
+      bool any = false;
+      for (size_t k = 0; k < values.size() && !any; ++k) {
+        const Scalar v = values.at(k);
+        any = !v.is_null() && matcher->test(v);
+      }
+      return constant(any);
     }
     if (const auto* field = dynamic_cast<const FieldValue*>(node.get()))
       return std::make_unique<FieldTest>(field->id(), std::move(matcher));
     return std::make_unique<ValueTest>(std::move(node), std::move(matcher));
   }
 
-  static PredicatePtr has_value(ValuePtr node) {
+  PredicatePtr has_value(ValuePtr node) const {
     if (const Constant* c = node->constant()) return constant(!c->view().is_null());
+    if (FieldValues values; known(node, values)) return constant(!values.empty());
     return std::make_unique<HasValue>(std::move(node));
   }
 
@@ -442,6 +457,7 @@ class Compiler {
   }
 
   Schema& schema_;
+  std::string category_;
   std::vector<FieldUse> fields_;
 };
 
@@ -461,9 +477,9 @@ const std::vector<FieldUse>& CompiledCondition::fields() const {
   return program_ ? program_->fields : kNone;
 }
 
-CompiledCondition compile_condition(const Condition& condition, Schema& schema) {
+CompiledCondition compile_condition(const Condition& condition, Schema& schema, std::string_view category) {
   if (!condition.root) throw Error(SourcePos{}, "empty condition");
-  detail::Compiler compiler(schema);
+  detail::Compiler compiler(schema, std::string(category));
   auto program = std::make_shared<detail::Program>();
   program->root = compiler.condition(*condition.root);
   program->fields = compiler.take_fields();
@@ -479,7 +495,7 @@ CompiledQuery compile(const Query& query, Schema& schema) {
     throw Error(query.pipes.front().pos, "pipes ('| " + query.pipes.front().name + "') are not evaluated yet");
   CompiledQuery compiled;
   compiled.category_ = query.event.category;
-  compiled.condition_ = compile_condition(query.event.condition, schema);
+  compiled.condition_ = compile_condition(query.event.condition, schema, query.event.category);
   return compiled;
 }
 

@@ -44,7 +44,7 @@ class CompiledCondition {
   const std::vector<FieldUse>& fields() const;
 
  private:
-  friend CompiledCondition compile_condition(const Condition& condition, Schema& schema);
+  friend CompiledCondition compile_condition(const Condition& condition, Schema& schema, std::string_view category);
   std::shared_ptr<const detail::Program> program_;
 };
 
@@ -76,6 +76,8 @@ class CompiledQuery {
 CompiledQuery compile(const Query& query, Schema& schema);
 
 // Compiles a bare condition (rule exceptions, sequence stages). Throws Error.
-CompiledCondition compile_condition(const Condition& condition, Schema& schema);
+// `category` is the event category the condition will only ever see (a
+// rule's exceptions see its rule's); the schema may know constant fields for it.
+CompiledCondition compile_condition(const Condition& condition, Schema& schema, std::string_view category = "any");
 
 }  // namespace auditeql::eql

@@ -15,9 +15,26 @@ StringSet::StringSet(std::vector<std::string> values, bool fold_case) : sorted_(
   }
   std::sort(sorted_.begin(), sorted_.end());
   sorted_.erase(std::unique(sorted_.begin(), sorted_.end()), sorted_.end());
+  for (const std::string& v : sorted_) {
+    lengths_ |= uint64_t{1} << std::min<size_t>(v.size(), 63);
+    if (v.empty()) {
+      has_empty_ = true;
+      continue;
+    }
+    const auto b = static_cast<unsigned char>(v[0]);  // already folded
+    first_bytes_[b >> 6] |= uint64_t{1} << (b & 63);
+  }
+}
+
+bool StringSet::might_contain(std::string_view value) const {
+  if (!((lengths_ >> std::min<size_t>(value.size(), 63)) & 1)) return false;
+  if (value.empty()) return has_empty_;
+  const auto b = static_cast<unsigned char>(fold_ ? text::fold(value[0]) : value[0]);
+  return (first_bytes_[b >> 6] >> (b & 63)) & 1;
 }
 
 bool StringSet::contains(std::string_view value) const {
+  if (!might_contain(value)) return false;
   if (sorted_.size() <= kScanLimit) {
     for (const std::string& candidate : sorted_) {
       if (candidate.size() == value.size() &&
@@ -137,15 +154,22 @@ bool OrderMatcher::test(const Scalar& value) const {
   return compare_scalars(value, op_, constant_.view(), false);
 }
 
-LikeMatcher::LikeMatcher(const std::vector<std::string>& patterns, bool fold_case) {
+LikeMatcher::LikeMatcher(const std::vector<std::string>& patterns, bool fold_case) : fold_(fold_case) {
   std::vector<std::string> exact;
   for (const std::string& p : patterns) {
     WildcardPattern glob(p, fold_case);
     if (glob.is_literal()) {
       exact.push_back(p);
-    } else {
-      globs_.push_back(std::move(glob));
+      continue;
     }
+    const auto index = static_cast<uint16_t>(globs_.size());
+    const std::string& folded = glob.pattern();  // folded when fold_case
+    if (!folded.empty() && folded[0] != '*' && folded[0] != '?') {
+      by_first_byte_[static_cast<unsigned char>(folded[0])].push_back(index);
+    } else {
+      unanchored_.push_back(index);
+    }
+    globs_.push_back(std::move(glob));
   }
   exact_ = StringSet(std::move(exact), fold_case);
 }
@@ -155,8 +179,14 @@ bool LikeMatcher::test(const Scalar& value) const {
   const auto text = scalar_text(value, buffer);
   if (!text) return false;
   if (exact_.contains(*text)) return true;
-  for (const WildcardPattern& glob : globs_) {
-    if (glob.matches(*text)) return true;
+  if (!text->empty()) {
+    const auto first = static_cast<unsigned char>(fold_ ? text::fold((*text)[0]) : (*text)[0]);
+    for (const uint16_t i : by_first_byte_[first]) {
+      if (globs_[i].matches(*text)) return true;
+    }
+  }
+  for (const uint16_t i : unanchored_) {
+    if (globs_[i].matches(*text)) return true;
   }
   return false;
 }

@@ -22,6 +22,8 @@ class Matcher {
  public:
   virtual ~Matcher() = default;
   virtual bool test(const Scalar& value) const = 0;
+  // Rough relative price of one test, for ordering conjuncts (see AllOf).
+  virtual int cost() const { return 1; }
 };
 
 // Exact membership of strings; folded (and stored lower-case) for `~` forms.
@@ -37,8 +39,15 @@ class StringSet {
 
  private:
   static constexpr size_t kScanLimit = 8;
+  // Most probes are not in the set: the lengths and (folded) first bytes
+  // of the members reject them before any string is compared.
+  bool might_contain(std::string_view value) const;
+
   std::vector<std::string> sorted_;
   bool fold_ = false;
+  uint64_t lengths_ = 0;          // bit n: a member of length n (n < 63); bit 63: any longer
+  uint64_t first_bytes_[4] = {};  // bit b: a member starting with byte b (folded)
+  bool has_empty_ = false;
 };
 
 // A constant the compiler folded, owning its string bytes.
@@ -84,10 +93,16 @@ class LikeMatcher final : public Matcher {
  public:
   LikeMatcher(const std::vector<std::string>& patterns, bool fold_case);
   bool test(const Scalar& value) const override;
+  int cost() const override { return 2 + static_cast<int>(globs_.size()); }
 
  private:
   StringSet exact_;
   std::vector<WildcardPattern> globs_;
+  // Globs that start with a literal byte are only tried on values starting
+  // with it (folded); the rest (leading `*` or `?`) on every value.
+  std::vector<uint16_t> by_first_byte_[256];
+  std::vector<uint16_t> unanchored_;
+  bool fold_ = false;
 };
 
 // `regex`, `regex~`.
@@ -95,6 +110,7 @@ class RegexMatcher final : public Matcher {
  public:
   explicit RegexMatcher(std::vector<Regex> regexes) : regexes_(std::move(regexes)) {}
   bool test(const Scalar& value) const override;
+  int cost() const override { return 20 * static_cast<int>(regexes_.size()); }
 
  private:
   std::vector<Regex> regexes_;
@@ -105,6 +121,7 @@ class CidrMatcher final : public Matcher {
  public:
   explicit CidrMatcher(std::vector<CidrBlock> blocks) : blocks_(std::move(blocks)) {}
   bool test(const Scalar& value) const override;
+  int cost() const override { return 2; }
 
  private:
   std::vector<CidrBlock> blocks_;

@@ -7,6 +7,7 @@
 // materialises a list.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,7 +51,16 @@ class Predicate {
   virtual ~Predicate() = default;
   virtual bool eval(const Document& doc) const = 0;
   virtual std::optional<bool> constant() const { return std::nullopt; }
+  // Rough relative price of eval(): conjunctions and disjunctions try their
+  // cheap parts first (they have no side effects, so order is free).
+  virtual int cost() const { return 4; }
 };
+
+// Cheapest first; the stable sort keeps the written order among equals.
+inline std::vector<std::unique_ptr<const Predicate>> cheapest_first(std::vector<std::unique_ptr<const Predicate>> parts) {
+  std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a->cost() < b->cost(); });
+  return parts;
+}
 
 using ValuePtr = std::unique_ptr<const ValueNode>;
 using PredicatePtr = std::unique_ptr<const Predicate>;
@@ -121,6 +131,7 @@ class ConstantPredicate final : public Predicate {
   explicit ConstantPredicate(bool value) : value_(value) {}
   bool eval(const Document&) const override { return value_; }
   std::optional<bool> constant() const override { return value_; }
+  int cost() const override { return 0; }
 
  private:
   bool value_;
@@ -128,12 +139,17 @@ class ConstantPredicate final : public Predicate {
 
 class AllOf final : public Predicate {
  public:
-  explicit AllOf(std::vector<PredicatePtr> parts) : parts_(std::move(parts)) {}
+  explicit AllOf(std::vector<PredicatePtr> parts) : parts_(cheapest_first(std::move(parts))) {}
   bool eval(const Document& doc) const override {
     for (const PredicatePtr& p : parts_) {
       if (!p->eval(doc)) return false;
     }
     return true;
+  }
+  int cost() const override {
+    int total = 0;
+    for (const auto& p : parts_) total += p->cost();
+    return total;
   }
 
  private:
@@ -142,12 +158,17 @@ class AllOf final : public Predicate {
 
 class AnyOf final : public Predicate {
  public:
-  explicit AnyOf(std::vector<PredicatePtr> parts) : parts_(std::move(parts)) {}
+  explicit AnyOf(std::vector<PredicatePtr> parts) : parts_(cheapest_first(std::move(parts))) {}
   bool eval(const Document& doc) const override {
     for (const PredicatePtr& p : parts_) {
       if (p->eval(doc)) return true;
     }
     return false;
+  }
+  int cost() const override {
+    int total = 0;
+    for (const auto& p : parts_) total += p->cost();
+    return total;
   }
 
  private:
@@ -158,6 +179,7 @@ class Negation final : public Predicate {
  public:
   explicit Negation(PredicatePtr inner) : inner_(std::move(inner)) {}
   bool eval(const Document& doc) const override { return !inner_->eval(doc); }
+  int cost() const override { return inner_->cost(); }
 
  private:
   PredicatePtr inner_;
@@ -167,6 +189,7 @@ class Negation final : public Predicate {
 class FieldTest final : public Predicate {
  public:
   FieldTest(FieldId id, MatcherPtr matcher) : id_(id), matcher_(std::move(matcher)) {}
+  int cost() const override { return 1 + matcher_->cost(); }
   bool eval(const Document& doc) const override {
     const FieldValues values = doc.get(id_);
     for (size_t k = 0; k < values.size(); ++k) {
@@ -185,6 +208,7 @@ class FieldTest final : public Predicate {
 class ValueTest final : public Predicate {
  public:
   ValueTest(ValuePtr value, MatcherPtr matcher) : value_(std::move(value)), matcher_(std::move(matcher)) {}
+  int cost() const override { return 4 + matcher_->cost(); }
   bool eval(const Document& doc) const override {
     auto passes = [this](const Scalar& v) { return matcher_->test(v); };
     return value_->any(doc, passes);
@@ -199,6 +223,7 @@ class ValueTest final : public Predicate {
 class HasValue final : public Predicate {
  public:
   explicit HasValue(ValuePtr value) : value_(std::move(value)) {}
+  int cost() const override { return 1; }
   bool eval(const Document& doc) const override {
     auto found = [](const Scalar&) { return true; };
     return value_->any(doc, found);

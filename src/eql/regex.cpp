@@ -1,6 +1,9 @@
 #include "eql/regex.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include <algorithm>
 #include <map>
 
 #include "eql/text.h"
@@ -462,7 +465,80 @@ class RegexCompiler {
 };
 
 Regex Regex::compile(std::string_view pattern, bool case_insensitive) {
-  return RegexCompiler(pattern, case_insensitive).run();
+  Regex regex = RegexCompiler(pattern, case_insensitive).run();
+  regex.find_required_bytes(case_insensitive);
+  return regex;
+}
+
+// A Consume of a single ASCII character (or, folded, of one letter in both
+// cases) that lies on every path from the start to Match is a byte every
+// matching input contains. "On every path" is dominance in the program's
+// control-flow graph, computed with bit sets (small programs only).
+void Regex::find_required_bytes(bool case_insensitive) {
+  fold_ = case_insensitive;
+  const size_t n = program_.size();
+  if (n == 0 || n > 1024) return;
+  const size_t words = (n + 63) / 64;
+  std::vector<std::vector<uint64_t>> dom(n, std::vector<uint64_t>(words, ~uint64_t{0}));
+  std::vector<std::vector<uint32_t>> preds(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const Instruction& in = program_[i];
+    switch (in.op) {
+      case Op::Consume: if (i + 1 < n) preds[i + 1].push_back(i); break;
+      case Op::Split: preds[in.x].push_back(i); preds[in.y].push_back(i); break;
+      case Op::Jump: preds[in.x].push_back(i); break;
+      case Op::Match: break;
+    }
+  }
+  std::fill(dom[0].begin(), dom[0].end(), 0);
+  dom[0][0] = 1;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (uint32_t i = 1; i < n; ++i) {
+      std::vector<uint64_t> d(words, preds[i].empty() ? 0 : ~uint64_t{0});
+      for (uint32_t p : preds[i]) {
+        for (size_t w = 0; w < words; ++w) d[w] &= dom[p][w];
+      }
+      d[i / 64] |= uint64_t{1} << (i % 64);
+      if (d != dom[i]) {
+        dom[i] = std::move(d);
+        changed = true;
+      }
+    }
+  }
+  std::vector<uint64_t> all_matches(words, ~uint64_t{0});
+  bool any_match = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (program_[i].op != Op::Match) continue;
+    any_match = true;
+    for (size_t w = 0; w < words; ++w) all_matches[w] &= dom[i][w];
+  }
+  if (!any_match) return;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (program_[i].op != Op::Consume || !((all_matches[i / 64] >> (i % 64)) & 1)) continue;
+    const CharSet& set = sets_[program_[i].x];
+    if (!set.wide.empty()) continue;
+    const int bits = __builtin_popcountll(set.ascii[0]) + __builtin_popcountll(set.ascii[1]);
+    int first = -1;
+    for (int c = 0; c < 128 && first < 0; ++c) {
+      if (set.contains(static_cast<uint32_t>(c))) first = c;
+    }
+    if (first < 0) continue;
+    const bool one_char = bits == 1;
+    const bool one_letter = case_insensitive && bits == 2 && first >= 'A' && first <= 'Z' && set.contains(first + 32);
+    if (!one_char && !one_letter) continue;
+    const char byte = one_letter ? static_cast<char>(first + 32) : static_cast<char>(first);
+    if (required_.find(byte) == std::string::npos) required_ += byte;
+  }
+}
+
+bool Regex::has_required_bytes(std::string_view text) const {
+  for (const char c : required_) {
+    if (std::memchr(text.data(), c, text.size()) != nullptr) continue;
+    if (fold_ && c >= 'a' && c <= 'z' && std::memchr(text.data(), c - 32, text.size()) != nullptr) continue;
+    return false;
+  }
+  return true;
 }
 
 namespace {
@@ -502,6 +578,7 @@ Scratch& scratch() {
 }  // namespace
 
 bool Regex::matches(std::string_view input) const {
+  if (!has_required_bytes(input)) return false;
   Scratch& work = scratch();
   work.a.reserve(program_.size());
   work.b.reserve(program_.size());

@@ -64,8 +64,15 @@ class Regex {
     uint32_t y = 0;  // Split: second target
   };
 
+  // Bytes every match must contain (ASCII; for regex~ a letter stands for
+  // both cases): a cheap memchr rejects most inputs before the NFA runs.
+  void find_required_bytes(bool case_insensitive);
+  bool has_required_bytes(std::string_view text) const;
+
   std::vector<Instruction> program_;
   std::vector<CharSet> sets_;
+  std::string required_;
+  bool fold_ = false;
 };
 
 }  // namespace auditeql::eql

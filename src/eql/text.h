@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <cstring>
 #include <string_view>
 
 namespace auditeql::eql::text {
@@ -56,11 +57,27 @@ inline bool ends_with(std::string_view s, std::string_view suffix, bool fold_cas
 }
 
 // Byte offset of the first occurrence of `needle` in `hay` at or after `from`.
+// Case-insensitive candidates are found with memchr on the first byte (in
+// both cases), then compared.
 inline size_t find(std::string_view hay, std::string_view needle, size_t from, bool fold_case) {
   if (!fold_case) return hay.find(needle, from);
-  if (needle.size() > hay.size()) return std::string_view::npos;
-  for (size_t i = from; i + needle.size() <= hay.size(); ++i) {
-    if (equal(hay.substr(i, needle.size()), needle, true)) return i;
+  if (needle.size() > hay.size() || from > hay.size() - needle.size()) return std::string_view::npos;
+  if (needle.empty()) return from;
+  const char lower = fold(needle[0]);
+  const char upper = (lower >= 'a' && lower <= 'z') ? static_cast<char>(lower - 32) : lower;
+  const size_t last = hay.size() - needle.size();
+  const std::string_view rest = needle.substr(1);
+  size_t i = from;
+  while (i <= last) {
+    const size_t span = last - i + 1;
+    const char* base = hay.data() + i;
+    const char* a = static_cast<const char*>(std::memchr(base, lower, span));
+    const char* b = upper == lower ? nullptr : static_cast<const char*>(std::memchr(base, upper, a ? static_cast<size_t>(a - base) : span));
+    const char* hit = b ? b : a;
+    if (hit == nullptr) return std::string_view::npos;
+    i = static_cast<size_t>(hit - hay.data());
+    if (equal(hay.substr(i + 1, rest.size()), rest, true)) return i;
+    ++i;
   }
   return std::string_view::npos;
 }

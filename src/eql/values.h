@@ -18,10 +18,17 @@ using FieldId = uint32_t;
 // Maps field names to ids. resolve() must return the same id for the same
 // name every time, and must accept names it has never seen (they simply
 // never have values): queries may mention fields a sensor does not produce.
+class FieldValues;
+
 class Schema {
  public:
   virtual ~Schema() = default;
   virtual FieldId resolve(std::string_view dotted_name) = 0;
+  // The values `field` has in every event a query of `category` ("any"
+  // for all) can see, when a sensor knows them up front (a Linux sensor's
+  // host.os.type is always "linux"): tests on them are decided at compile
+  // time instead of on every event. Nothing known by default.
+  virtual bool known_values(FieldId field, std::string_view category, FieldValues& out) const;
 };
 
 // One value. Strings are views: whoever builds a Scalar keeps the bytes alive.
@@ -140,5 +147,7 @@ class Document {
   virtual ~Document() = default;
   virtual FieldValues get(FieldId field) const = 0;
 };
+
+inline bool Schema::known_values(FieldId, std::string_view, FieldValues&) const { return false; }
 
 }  // namespace auditeql::eql

@@ -11,19 +11,72 @@
 namespace auditeql::events {
 namespace {
 
-constexpr size_t kBatchBytes = 64 * 1024;
 constexpr uint64_t kCloneThread = 0x00010000;
 // A record naming an index far beyond what was seen is corrupt; filling the
 // gap would let one line allocate without bound.
 constexpr uint64_t kMaxIndexGap = 64;
 
+// Number parsers for the C strings libauparse hands out: no strlen, no
+// std::optional, and a well-defined answer for garbage.
+int64_t parse_decimal_cstr(const char* s) {
+  bool negative = false;
+  if (*s == '-') {
+    negative = true;
+    ++s;
+  }
+  if (*s < '0' || *s > '9') return kUnknownId;
+  uint64_t value = 0;
+  int digits = 0;
+  for (; *s >= '0' && *s <= '9'; ++s) {
+    if (++digits > 19) return kUnknownId;
+    value = value * 10 + static_cast<uint64_t>(*s - '0');
+  }
+  if (*s != '\0') return kUnknownId;
+  return negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+}
+
+uint64_t parse_unsigned_cstr(const char* s, bool& ok) {
+  ok = false;
+  uint64_t value = 0;
+  int digits = 0;
+  for (; *s >= '0' && *s <= '9'; ++s) {
+    if (++digits > 20) return 0;
+    value = value * 10 + static_cast<uint64_t>(*s - '0');
+  }
+  ok = digits > 0 && *s == '\0';
+  return ok ? value : 0;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+uint64_t parse_hex_cstr(const char* s) {
+  uint64_t value = 0;
+  int digits = 0;
+  for (int d; (d = hex_value(*s)) >= 0; ++s) {
+    if (++digits > 16) return 0;
+    value = (value << 4) | static_cast<uint64_t>(d);
+  }
+  return *s == '\0' ? value : 0;
+}
+
+uint64_t parse_octal_cstr(const char* s) {
+  uint64_t value = 0;
+  int digits = 0;
+  for (; *s >= '0' && *s <= '7'; ++s) {
+    if (++digits > 22) return 0;
+    value = (value << 3) | static_cast<uint64_t>(*s - '0');
+  }
+  return *s == '\0' ? value : 0;
+}
+
 std::string_view field_value(auparse_state_t* au) {
   const char* v = auparse_get_field_str(au);
   return v ? std::string_view(v) : std::string_view();
-}
-
-int64_t to_int(std::string_view s, int base = 10) {
-  return util::parse_int(s, base).value_or(kUnknownId);
 }
 
 // "a12" -> 12, "a12_len" -> 12 with suffix "_len", "a12[3]" -> 12 with suffix "[3]".
@@ -103,34 +156,25 @@ AuparseGrouper::AuparseGrouper(Handler on_event) : on_event_(std::move(on_event)
   auparse_add_callback(
       au_, [](auparse_state_t* au, auparse_cb_event_t type, void* self) { on_ready(au, type, self); }, this,
       nullptr);
-  batch_.reserve(kBatchBytes + 8192);
 }
 
 AuparseGrouper::~AuparseGrouper() {
   if (au_ != nullptr) auparse_destroy(au_);
 }
 
+void AuparseGrouper::feed(std::string_view records) {
+  if (!records.empty()) auparse_feed(au_, records.data(), records.size());
+}
+
 void AuparseGrouper::add_record(std::string_view line) {
-  batch_.append(line);
-  batch_ += '\n';
-  if (batch_.size() >= kBatchBytes) pump();
+  line_.assign(line);
+  line_ += '\n';
+  feed(line_);
 }
 
-void AuparseGrouper::pump() {
-  if (batch_.empty()) return;
-  auparse_feed(au_, batch_.data(), batch_.size());
-  batch_.clear();
-}
+void AuparseGrouper::age_events() { auparse_feed_age_events(au_); }
 
-void AuparseGrouper::age_events() {
-  pump();
-  auparse_feed_age_events(au_);
-}
-
-void AuparseGrouper::flush() {
-  pump();
-  auparse_flush_feed(au_);
-}
+void AuparseGrouper::flush() { auparse_flush_feed(au_); }
 
 void AuparseGrouper::on_ready(AuparseState* au, int cb_type, void* self) {
   if (cb_type != AUPARSE_CB_EVENT_READY) return;
@@ -169,56 +213,96 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
   event_.has_syscall = true;
   ++stats_.syscall_events;
   if (auparse_first_field(au) <= 0) return;
+  // a0..a3 matter only for some syscalls, which are known once syscall= is
+  // read: keep their text until the record is done.
+  const char* raw_args[4] = {nullptr, nullptr, nullptr, nullptr};
   do {
-    const char* name = auparse_get_field_name(au);
-    if (name == nullptr) continue;
-    const std::string_view n(name);
-    const std::string_view v = field_value(au);
-    if (n == "arch") {
-      event_.arch = static_cast<uint32_t>(util::parse_uint(v, 16).value_or(0));
-    } else if (n == "syscall") {
-      event_.syscall = to_int(v);
-    } else if (n == "success") {
-      event_.success = v == "yes";
-    } else if (n == "exit") {
-      event_.exit_code = to_int(v);
-    } else if (n.size() == 2 && n[0] == 'a' && n[1] >= '0' && n[1] <= '3') {
-      event_.args[n[1] - '0'] = util::parse_uint(v, 16).value_or(0);
-    } else if (n == "pid") {
-      event_.pid = to_int(v);
-    } else if (n == "ppid") {
-      event_.ppid = to_int(v);
-    } else if (n == "uid") {
-      event_.uid = to_int(v);
-      if (event_.uid >= 0) event_.user_name = lookup_user_name(au, event_.uid);
-    } else if (n == "euid") {
-      event_.euid = to_int(v);
-    } else if (n == "gid") {
-      event_.gid = to_int(v);
-    } else if (n == "comm") {
-      decode(v, event_.comm);
-    } else if (n == "exe") {
-      decode(v, event_.exe);
-    } else if (n == "key") {
-      // Several keys arrive as several key fields; the first one names the rule.
-      if (event_.key.empty()) decode(v, event_.key);
+    const char* n = auparse_get_field_name(au);
+    const char* v = auparse_get_field_str(au);
+    if (n == nullptr || v == nullptr) continue;
+    // Dispatch on the first letter: this runs for every exec and fork on the host.
+    switch (n[0]) {
+      case 'a':
+        if (n[1] >= '0' && n[1] <= '3' && n[2] == '\0') {
+          raw_args[n[1] - '0'] = v;
+        } else if (std::strcmp(n, "arch") == 0) {
+          event_.arch = static_cast<uint32_t>(parse_hex_cstr(v));
+        }
+        break;
+      case 's':
+        if (std::strcmp(n, "syscall") == 0) {
+          event_.syscall = parse_decimal_cstr(v);
+        } else if (std::strcmp(n, "success") == 0) {
+          event_.success = std::strcmp(v, "yes") == 0;
+        }
+        break;
+      case 'e':
+        if (std::strcmp(n, "exit") == 0) {
+          event_.exit_code = parse_decimal_cstr(v);
+        } else if (std::strcmp(n, "exe") == 0) {
+          decode(v, event_.exe);
+        } else if (std::strcmp(n, "euid") == 0) {
+          event_.euid = parse_decimal_cstr(v);
+        }
+        break;
+      case 'p':
+        if (std::strcmp(n, "pid") == 0) {
+          event_.pid = parse_decimal_cstr(v);
+        } else if (std::strcmp(n, "ppid") == 0) {
+          event_.ppid = parse_decimal_cstr(v);
+        }
+        break;
+      case 'u':
+        if (std::strcmp(n, "uid") == 0) {
+          event_.uid = parse_decimal_cstr(v);
+          if (event_.uid >= 0) lookup_user_name(au, event_.uid, event_.user_name);
+        }
+        break;
+      case 'g':
+        if (std::strcmp(n, "gid") == 0) event_.gid = parse_decimal_cstr(v);
+        break;
+      case 'c':
+        if (std::strcmp(n, "comm") == 0) decode(v, event_.comm);
+        break;
+      case 'k':
+        // Several keys arrive as several key fields; the first one names the rule.
+        if (std::strcmp(n, "key") == 0 && event_.key.empty()) decode(v, event_.key);
+        break;
+      default:
+        break;
     }
   } while (auparse_next_field(au) > 0);
   event_.syscall_kind = syscalls_.lookup(event_.arch, event_.syscall);
+  if (event_.syscall_kind != SyscallKind::Execve && event_.syscall_kind != SyscallKind::Other) {
+    for (int i = 0; i < 4; ++i) {
+      if (raw_args[i] != nullptr) event_.args[i] = parse_hex_cstr(raw_args[i]);
+    }
+  }
 }
 
-std::string AuparseGrouper::lookup_user_name(auparse_state_t* au, int64_t uid) {
-  auto key = std::make_pair(event_.node, uid);
-  if (const auto it = user_names_.find(key); it != user_names_.end()) return it->second;
-  // Enriched logs carry UID="name" (used as is); raw ones make libauparse ask
-  // the local user database, which is right for the live host.
-  std::string name;
-  if (const char* interpreted = auparse_interpret_field(au)) {
-    name = interpreted;
-    if (name == "unset" || name.rfind("unknown(", 0) == 0) name.clear();
+void AuparseGrouper::lookup_user_name(auparse_state_t* au, int64_t uid, std::string& out) {
+  // Nearly every event repeats the previous one's (node, uid).
+  if (uid == last_uid_ && event_.node == last_node_) {
+    out = last_user_name_;
+    return;
   }
-  if (user_names_.size() < 4096) user_names_.emplace(std::move(key), name);
-  return name;
+  auto key = std::make_pair(event_.node, uid);
+  auto it = user_names_.find(key);
+  if (it == user_names_.end()) {
+    // Enriched logs carry UID="name" (used as is); raw ones make libauparse
+    // ask the local user database, which is right for the live host.
+    std::string name;
+    if (const char* interpreted = auparse_interpret_field(au)) {
+      name = interpreted;
+      if (name == "unset" || name.rfind("unknown(", 0) == 0) name.clear();
+    }
+    if (user_names_.size() >= 4096) user_names_.clear();
+    it = user_names_.emplace(std::move(key), std::move(name)).first;
+  }
+  last_uid_ = uid;
+  last_node_ = event_.node;
+  last_user_name_ = it->second;
+  out = it->second;
 }
 
 void AuparseGrouper::set_argument(uint64_t index, std::string&& value) {
@@ -291,31 +375,41 @@ void AuparseGrouper::read_cwd(auparse_state_t* au) {
 }
 
 void AuparseGrouper::read_path(auparse_state_t* au) {
+  auto& paths = event_.paths;
   PathItem item;
   int64_t index = -1;
   if (auparse_first_field(au) <= 0) return;
   do {
-    const char* name = auparse_get_field_name(au);
-    if (name == nullptr) continue;
-    const std::string_view n(name);
-    const std::string_view v = field_value(au);
-    if (n == "item") {
-      index = to_int(v);
-    } else if (n == "name") {
-      item.has_name = decode(v, item.name);
-    } else if (n == "inode") {
-      const auto inode = util::parse_uint(v);
-      item.has_inode = inode.has_value();
-      item.inode = inode.value_or(0);
-    } else if (n == "dev") {
-      item.dev = parse_dev(v);
-    } else if (n == "mode") {
-      item.mode = static_cast<uint32_t>(util::parse_uint(v, 8).value_or(0));
-    } else if (n == "nametype") {
-      item.nametype = parse_nametype(v);
+    const char* n = auparse_get_field_name(au);
+    const char* v = auparse_get_field_str(au);
+    if (n == nullptr || v == nullptr) continue;
+    switch (n[0]) {
+      case 'i':
+        if (std::strcmp(n, "item") == 0) {
+          index = parse_decimal_cstr(v);
+        } else if (std::strcmp(n, "inode") == 0) {
+          bool ok = false;
+          item.inode = parse_unsigned_cstr(v, ok);
+          item.has_inode = ok;
+        }
+        break;
+      case 'n':
+        if (std::strcmp(n, "name") == 0) {
+          item.has_name = decode(v, item.name);
+        } else if (std::strcmp(n, "nametype") == 0) {
+          item.nametype = parse_nametype(v);
+        }
+        break;
+      case 'd':
+        if (std::strcmp(n, "dev") == 0) item.dev = parse_dev(v);
+        break;
+      case 'm':
+        if (std::strcmp(n, "mode") == 0) item.mode = static_cast<uint32_t>(parse_octal_cstr(v));
+        break;
+      default:
+        break;
     }
   } while (auparse_next_field(au) > 0);
-  auto& paths = event_.paths;
   if (index < 0 || static_cast<uint64_t>(index) > paths.size() + kMaxIndexGap) {
     ++stats_.bad_values;
     return;

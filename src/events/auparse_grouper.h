@@ -47,11 +47,11 @@ class AuparseGrouper {
   AuparseGrouper(const AuparseGrouper&) = delete;
   AuparseGrouper& operator=(const AuparseGrouper&) = delete;
 
-  // Queues one record line (without its newline). Lines are handed to
-  // libauparse in batches; call pump() when the input goes quiet.
+  // Hands whole record lines (each ending in '\n') to libauparse; events
+  // completed by them are delivered before this returns.
+  void feed(std::string_view records);
+  // One record line without its newline (a convenience for tests and tools).
   void add_record(std::string_view line);
-  // Hands queued lines to libauparse; complete events are delivered.
-  void pump();
   // Live streams only: completes events whose records stopped arriving, by
   // the wall clock. Never call it while replaying old logs.
   void age_events();
@@ -70,13 +70,13 @@ class AuparseGrouper {
   void finish_split_argument();
   void set_argument(uint64_t index, std::string&& value);
   void classify();
-  std::string lookup_user_name(AuparseState* au, int64_t uid);
+  void lookup_user_name(AuparseState* au, int64_t uid, std::string& out);
   // decode_audit_value() that counts bad hex; true when there is a value.
   bool decode(std::string_view raw, std::string& out);
 
   AuparseState* au_ = nullptr;
   Handler on_event_;
-  std::string batch_;
+  std::string line_;
   AuditEvent event_;
   SyscallTable syscalls_;
   EventStats stats_;
@@ -92,6 +92,9 @@ class AuparseGrouper {
 
   // user.name per (node, uid): looked up once, not per event.
   std::map<std::pair<std::string, int64_t>, std::string> user_names_;
+  int64_t last_uid_ = kUnknownId;
+  std::string last_node_;
+  std::string last_user_name_;
 };
 
 enum class Decoded { Value, Null, BadHex };

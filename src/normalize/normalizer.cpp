@@ -76,7 +76,7 @@ void Normalizer::on_exec(AuditEvent& ev) {
   const ProcessEntry* parent = find_process(ev.ppid);
   out.parent = parent ? parent->image : nullptr;
   if (!parent) ++stats_.unknown_parents;
-  out.process = ecs::make_process_image(executable_of(ev), std::move(ev.argv));
+  out.process = ecs::make_process_image(executable_of(ev), ev.argv);
   processes_.record_exec(ev.pid, out.process, ev.time_ms);
   ++stats_.process_starts;
   on_event_(out);

@@ -6,17 +6,11 @@ EventPipeline::EventPipeline(PipelineOptions options, Handler on_event)
     : normalizer_(options.normalizer, std::move(on_event)),
       order_(options.order, [this](events::AuditEvent& ev) { normalizer_.process(ev); }),
       grouper_([this](events::AuditEvent& ev) { order_.push(ev); }),
-      records_([this](std::string_view line) { grouper_.add_record(line); }, options.max_line) {}
+      records_([this](std::string_view records) { grouper_.feed(records); }, options.max_line) {}
 
-void EventPipeline::feed(std::string_view bytes) {
-  records_.feed(bytes);
-  grouper_.pump();
-}
+void EventPipeline::feed(std::string_view bytes) { records_.feed(bytes); }
 
-void EventPipeline::end_of_file() {
-  records_.finish();
-  grouper_.pump();
-}
+void EventPipeline::end_of_file() { records_.finish(); }
 
 void EventPipeline::idle(int64_t now_wall_ms) {
   grouper_.age_events();

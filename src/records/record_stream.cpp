@@ -10,20 +10,6 @@ namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-bool consume(std::string_view& s, std::string_view prefix) {
-  if (s.substr(0, prefix.size()) != prefix) return false;
-  s.remove_prefix(prefix.size());
-  return true;
-}
-
-bool consume_digits(std::string_view& s) {
-  size_t n = 0;
-  while (n < s.size() && is_digit(s[n])) ++n;
-  if (n == 0 || n > 20) return false;
-  s.remove_prefix(n);
-  return true;
-}
-
 bool is_type_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '[' || c == ']';
 }
@@ -33,20 +19,30 @@ bool is_type_char(char c) {
 LineVerdict classify_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return LineVerdict::Blank;
-  if (line.find('\0') != std::string_view::npos) return LineVerdict::Binary;
-  std::string_view s = line;
-  if (consume(s, "node=")) {
-    const size_t space = s.find(' ');
-    if (space == 0 || space == std::string_view::npos) return LineVerdict::Malformed;
-    s.remove_prefix(space + 1);
+  if (std::memchr(line.data(), '\0', line.size()) != nullptr) return LineVerdict::Binary;
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  const auto literal = [&](const char* text, size_t n) {
+    if (static_cast<size_t>(end - p) < n || std::memcmp(p, text, n) != 0) return false;
+    p += n;
+    return true;
+  };
+  const auto digits = [&] {
+    const char* start = p;
+    while (p < end && is_digit(*p)) ++p;
+    return p > start && p - start <= 20;
+  };
+  if (literal("node=", 5)) {
+    const char* space = static_cast<const char*>(std::memchr(p, ' ', static_cast<size_t>(end - p)));
+    if (space == nullptr || space == p) return LineVerdict::Malformed;
+    p = space + 1;
   }
-  if (!consume(s, "type=")) return LineVerdict::Malformed;
-  size_t n = 0;
-  while (n < s.size() && is_type_char(s[n])) ++n;
-  if (n == 0) return LineVerdict::Malformed;
-  s.remove_prefix(n);
-  if (!consume(s, " msg=audit(") || !consume_digits(s) || !consume(s, ".") || !consume_digits(s) ||
-      !consume(s, ":") || !consume_digits(s) || !consume(s, "):")) {
+  if (!literal("type=", 5)) return LineVerdict::Malformed;
+  const char* type = p;
+  while (p < end && is_type_char(*p)) ++p;
+  if (p == type) return LineVerdict::Malformed;
+  if (!literal(" msg=audit(", 11) || !digits() || !literal(".", 1) || !digits() || !literal(":", 1) || !digits() ||
+      !literal("):", 2)) {
     return LineVerdict::Malformed;
   }
   return LineVerdict::Record;
@@ -64,24 +60,32 @@ void RecordStream::drop(LineVerdict why, std::string_view line) {
   if (on_drop_) on_drop_(stats_.lines, why, line.substr(0, 80));
 }
 
-void RecordStream::handle_line(std::string_view line) {
+bool RecordStream::accept(std::string_view line) {
   ++stats_.lines;
   const LineVerdict verdict = classify_line(line);
+  if (verdict == LineVerdict::Record) {
+    ++stats_.records;
+    return true;
+  }
   if (verdict == LineVerdict::Blank) {
     ++stats_.blank;
-    return;
-  }
-  if (verdict != LineVerdict::Record) {
+  } else {
     drop(verdict, line);
-    return;
   }
-  if (line.back() == '\r') line.remove_suffix(1);
-  ++stats_.records;
-  on_record_(line);
+  return false;
+}
+
+void RecordStream::emit_copy(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  scratch_.assign(line);
+  scratch_ += '\n';
+  on_record_(scratch_);
 }
 
 void RecordStream::feed(std::string_view bytes) {
-  while (!bytes.empty()) {
+  // First finish a line begun in an earlier call (or skip the rest of an
+  // oversized one).
+  if (discarding_ || !partial_.empty()) {
     const size_t nl = bytes.find('\n');
     const std::string_view piece = bytes.substr(0, nl);
     if (discarding_) {
@@ -94,23 +98,58 @@ void RecordStream::feed(std::string_view bytes) {
       partial_.clear();
       discarding_ = nl == std::string_view::npos;
       if (discarding_) return;
-    } else if (nl == std::string_view::npos) {
-      partial_.append(piece);
-      return;
-    } else if (partial_.empty()) {
-      handle_line(piece);
     } else {
       partial_.append(piece);
-      handle_line(partial_);
+      if (nl == std::string_view::npos) return;
+      if (accept(partial_)) emit_copy(partial_);
       partial_.clear();
     }
     bytes.remove_prefix(nl + 1);
+  }
+  // Then whole lines, passed on in runs straight from `bytes`.
+  size_t run_start = 0, run_end = 0, pos = 0;
+  const auto flush_run = [&] {
+    if (run_end > run_start) on_record_(bytes.substr(run_start, run_end - run_start));
+  };
+  while (pos < bytes.size()) {
+    const char* nl_ptr = static_cast<const char*>(std::memchr(bytes.data() + pos, '\n', bytes.size() - pos));
+    if (nl_ptr == nullptr) break;
+    const size_t nl = static_cast<size_t>(nl_ptr - bytes.data());
+    const std::string_view line = bytes.substr(pos, nl - pos);
+    if (line.size() > max_line_) {
+      flush_run();
+      ++stats_.lines;
+      ++stats_.oversized;
+      if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
+      run_start = run_end = nl + 1;
+    } else if (!accept(line)) {
+      flush_run();
+      run_start = run_end = nl + 1;
+    } else if (line.back() == '\r') {
+      flush_run();
+      emit_copy(line);
+      run_start = run_end = nl + 1;
+    } else {
+      run_end = nl + 1;
+    }
+    pos = nl + 1;
+  }
+  flush_run();
+  // Keep an unfinished last line for the next call.
+  const std::string_view rest = bytes.substr(pos);
+  if (rest.size() > max_line_) {
+    ++stats_.lines;
+    ++stats_.oversized;
+    if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
+    discarding_ = true;
+  } else {
+    partial_.assign(rest);
   }
 }
 
 void RecordStream::finish() {
   if (!partial_.empty()) {
-    handle_line(partial_);
+    if (accept(partial_)) emit_copy(partial_);
     partial_.clear();
   }
   discarding_ = false;

@@ -28,8 +28,9 @@ enum class LineVerdict { Record, Blank, Malformed, Binary };
 // Classifies one line (without its '\n'). A trailing '\r' is tolerated.
 LineVerdict classify_line(std::string_view line);
 
-// Receives each accepted record line (no trailing newline; valid until return).
-using RecordHandler = std::function<void(std::string_view line)>;
+// Receives accepted records: one or more whole lines, each ending in '\n',
+// usually pointing straight into the caller's buffer (valid until return).
+using RecordHandler = std::function<void(std::string_view records)>;
 // Told about each dropped line, for diagnostics (line number counts from 1).
 using DropHandler = std::function<void(uint64_t line_number, LineVerdict why, std::string_view head)>;
 
@@ -42,6 +43,7 @@ class RecordStream {
   void set_drop_handler(DropHandler on_drop) { on_drop_ = std::move(on_drop); }
 
   // Feeds any number of bytes; complete lines are handled before returning.
+  // Consecutive valid lines are handed on as one run, without copying.
   void feed(std::string_view bytes);
   // End of input: a last line without '\n' (a truncated file) is still handled.
   void finish();
@@ -52,13 +54,17 @@ class RecordStream {
   const RecordStats& stats() const { return stats_; }
 
  private:
-  void handle_line(std::string_view line);
+  // Checks one line (without '\n'); true when it is a record to pass on.
+  bool accept(std::string_view line);
   void drop(LineVerdict why, std::string_view line);
+  // A record that cannot be passed on in place (reassembled or with '\r').
+  void emit_copy(std::string_view line);
 
   RecordHandler on_record_;
   DropHandler on_drop_;
   size_t max_line_;
   std::string partial_;       // bytes of a line split across feed() calls
+  std::string scratch_;
   bool discarding_ = false;   // inside an oversized line, waiting for its '\n'
   RecordStats stats_;
 };

@@ -61,7 +61,7 @@ eql::FieldValues image_field(const ecs::ProcessImagePtr& image, EcsField field) 
     case EcsField::ProcessName:
     case EcsField::ParentName: return string_or_none(image->name);
     case EcsField::ProcessArgs:
-    case EcsField::ParentArgs: return eql::FieldValues::of(std::span<const std::string>(image->args));
+    case EcsField::ParentArgs: return eql::FieldValues::of(std::span<const std::string_view>(image->args));
     case EcsField::ProcessArgsCount:
     case EcsField::ParentArgsCount:
       return image->args.empty() ? eql::FieldValues::none() : eql::FieldValues::of(static_cast<int64_t>(image->args.size()));
@@ -93,6 +93,28 @@ eql::FieldId EcsSchema::resolve(std::string_view dotted_name) {
   unknown_ids_.emplace(name, id);
   unknown_.push_back(std::move(name));
   return id;
+}
+
+bool EcsSchema::known_values(eql::FieldId id, std::string_view category, eql::FieldValues& out) const {
+  switch (static_cast<EcsField>(id)) {
+    case EcsField::HostOsType: out = eql::FieldValues::of(std::string_view("linux")); return true;
+    case EcsField::EventKind: out = eql::FieldValues::of(std::string_view("event")); return true;
+    case EcsField::EventCategory:
+      if (category == "process") out = eql::FieldValues::of(std::span<const std::string>(kProcess));
+      else if (category == "file") out = eql::FieldValues::of(std::span<const std::string>(kFile));
+      else return false;
+      return true;
+    case EcsField::EventType:
+      if (category != "process") return false;  // file events are creations or changes
+      out = eql::FieldValues::of(std::span<const std::string>(kStart));
+      return true;
+    case EcsField::EventAction:
+      if (category != "process") return false;
+      out = eql::FieldValues::of(std::string_view("exec"));
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string_view EcsDocument::id_text(int64_t id, std::array<char, 24>& buffer) const {

@@ -51,6 +51,9 @@ const std::vector<std::string>& ecs_field_names();
 class EcsSchema : public eql::Schema {
  public:
   eql::FieldId resolve(std::string_view dotted_name) override;
+  // Constant for auditeql's events: host.os.type is "linux", and a process
+  // query only ever sees exec starts (event.type "start", action "exec").
+  bool known_values(eql::FieldId field, std::string_view category, eql::FieldValues& out) const override;
   // Names queries asked for that events never carry.
   const std::vector<std::string>& unknown_fields() const { return unknown_; }
   bool is_known(eql::FieldId id) const { return id < static_cast<eql::FieldId>(EcsField::Count); }

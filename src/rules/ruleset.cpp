@@ -13,9 +13,9 @@ void report_eql_error(const eql::Error& e, const TextPosition& where, const std:
 }
 
 std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinition& ex, EcsSchema& schema,
-                                                        Diagnostics& d) {
+                                                        std::string_view category, Diagnostics& d) {
   try {
-    return eql::compile_condition(eql::parse_condition(ex.condition), schema);
+    return eql::compile_condition(eql::parse_condition(ex.condition), schema, category);
   } catch (const eql::Error& e) {
     report_eql_error(e, ex.where, "exception for rule " + ex.rule_id + ": ", d);
     return std::nullopt;
@@ -43,7 +43,7 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     if (rule == loaded.rules.end()) {
       // Still compiled, so that a mistake in it is reported now, not when
       // the rule id is fixed.
-      compile_exception(ex, schema, d);
+      compile_exception(ex, schema, "any", d);
       d.warning(ex.where.start, "exception for unknown rule id " + ex.rule_id + " (it matches nothing)",
                 read_source_line(ex.where.start.file, ex.where.start.line));
       continue;
@@ -58,8 +58,9 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     }
     auto rule = std::make_unique<CompiledRule>();
     const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
+    eql::Query query;
     try {
-      const eql::Query query = eql::parse_query(definition.query);
+      query = eql::parse_query(definition.query);
       rule->query = eql::compile(query, schema);
     } catch (const eql::Error& e) {
       report_eql_error(e, definition.query_where, label, d);
@@ -67,7 +68,7 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     }
     bool exceptions_ok = true;
     for (const auto& ex : definition.exceptions) {
-      auto condition = compile_exception(ex, schema, d);
+      auto condition = compile_exception(ex, schema, rule->query.category(), d);
       if (!condition) {
         exceptions_ok = false;
         continue;
@@ -81,10 +82,11 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     rule->definition = std::move(definition);
     rule->index = set.rules_.size();
     const auto index = static_cast<uint32_t>(set.rules_.size());
-    if (rule->query.applies_to("process")) set.by_kind_[static_cast<size_t>(ecs::EventKind::ProcessStart)].push_back(index);
+    const eql::Expr* condition = query.event.condition.root.get();
+    if (rule->query.applies_to("process")) set.by_kind_[static_cast<size_t>(ecs::EventKind::ProcessStart)].add(index, condition);
     if (rule->query.applies_to("file")) {
-      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileCreation)].push_back(index);
-      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileRename)].push_back(index);
+      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileCreation)].add(index, condition);
+      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileRename)].add(index, condition);
     }
     set.rules_.push_back(std::move(rule));
     set.counters_.emplace_back();

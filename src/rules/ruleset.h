@@ -10,6 +10,7 @@
 #include "rules/diagnostics.h"
 #include "rules/ecs_document.h"
 #include "rules/rule.h"
+#include "rules/rule_index.h"
 #include "rules/rule_loader.h"
 
 namespace auditeql::rules {
@@ -47,7 +48,8 @@ class Ruleset {
   template <class OnMatch>
   void evaluate(const ecs::Event& event, OnMatch&& on_match) {
     const EcsDocument document(event);
-    for (const uint32_t i : by_kind_[static_cast<size_t>(event.kind)]) {
+    RuleIndex& index = by_kind_[static_cast<size_t>(event.kind)];
+    for (const uint32_t i : index.candidates(event)) {
       CompiledRule& rule = *rules_[i];
       if (!rule.query.matches(document)) continue;
       ++counters_[i].matches;
@@ -60,6 +62,8 @@ class Ruleset {
   }
 
   size_t size() const { return rules_.size(); }
+  // Rules filed under field values (evaluated only for events with them), per event kind.
+  size_t indexed(ecs::EventKind kind) const { return by_kind_[static_cast<size_t>(kind)].indexed(); }
   const CompiledRule& rule(size_t i) const { return *rules_[i]; }
   const RuleCounters& counters(size_t i) const { return counters_[i]; }
   const std::vector<std::string>& disabled() const { return disabled_; }
@@ -69,7 +73,7 @@ class Ruleset {
 
   std::vector<std::unique_ptr<CompiledRule>> rules_;  // stable addresses for alerts
   std::vector<RuleCounters> counters_;
-  std::vector<uint32_t> by_kind_[3];  // rule indexes per ecs::EventKind
+  RuleIndex by_kind_[3];  // per ecs::EventKind: the rules that can match it
   std::vector<std::string> disabled_;  // ids of rules switched off
   std::shared_ptr<EcsSchema> schema_;
 };

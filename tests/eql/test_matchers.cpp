@@ -157,6 +157,31 @@ BOOST_AUTO_TEST_CASE(invalid_patterns_are_rejected) {
   BOOST_CHECK_NO_THROW(Regex::compile("a{1000}", false));
 }
 
+BOOST_AUTO_TEST_CASE(the_required_byte_prefilter_never_rejects_a_match) {
+  // Each pattern with inputs that match: characters on only some paths
+  // (alternation, optional parts, classes) must not be treated as required.
+  struct Case {
+    const char* pattern;
+    bool ci;
+    std::vector<const char*> matching;
+    std::vector<const char*> not_matching;
+  };
+  const Case cases[] = {
+      {"(a|b)c", false, {"ac", "bc"}, {"ab", "c"}},
+      {"x?y+", false, {"y", "xyy"}, {"x"}},
+      {"[ab]z", false, {"az", "bz"}, {"a"}},
+      {".*[0-9]{1,3}\\.[0-9]{1,3}:[0-9]+.*", false, {"ssh -L 10.0:22 host", "1.2:3"}, {"1.2 3", "no digits"}},
+      {"Ab(C|D)", true, {"abc", "ABD", "aBc"}, {"ab", "abe"}},
+      {"(a*)*b", false, {"b", "aaab"}, {"aaa"}},
+      {"\\.[a-z]+", true, {".BASHRC", ".x"}, {"x"}},
+      {"@", false, {"", "anything"}, {}},
+  };
+  for (const auto& c : cases) {
+    for (const char* text : c.matching) BOOST_TEST(regex_matches(c.pattern, text, c.ci), c.pattern << " on " << text);
+    for (const char* text : c.not_matching) BOOST_TEST(!regex_matches(c.pattern, text, c.ci), c.pattern << " on " << text);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(pathological_patterns_run_in_linear_time) {
   const std::string as(10000, 'a');
   const auto start = std::chrono::steady_clock::now();

@@ -29,7 +29,7 @@ std::vector<Event> starts_of(const std::string& log_fixture) {
 
 const Event* start_with_args(const std::vector<Event>& events, const std::vector<std::string>& args) {
   for (const auto& e : events) {
-    if (e.kind == EventKind::ProcessStart && e.process && e.process->args == args) return &e;
+    if (e.kind == EventKind::ProcessStart && e.process && testing::strings(e.process->args) == args) return &e;
   }
   return nullptr;
 }

@@ -84,7 +84,7 @@ bool is_creation_syscall(int64_t n) {
 bool is_rename_syscall(int64_t n) { return n == 82 || n == 264 || n == 316; }
 
 // tree.txt shortens long arguments to "PREFIX...(N chars)".
-bool same_args(const std::vector<std::string>& actual, const std::vector<std::string>& tree) {
+bool same_args(const std::vector<std::string_view>& actual, const std::vector<std::string>& tree) {
   if (actual.size() != tree.size()) return false;
   for (size_t i = 0; i < actual.size(); ++i) {
     if (actual[i] == tree[i]) continue;
@@ -104,7 +104,7 @@ void check_image(const ecs::ProcessImagePtr& actual, const std::optional<Image>&
   }
   BOOST_REQUIRE_MESSAGE(actual, what << ": image missing, expected " << expected->executable);
   BOOST_TEST(actual->executable == expected->executable, what);
-  BOOST_TEST(actual->name == std::string(util::base_name(expected->executable)), what);
+  BOOST_TEST(actual->name == util::base_name(expected->executable), what);
   BOOST_TEST(same_args(actual->args, expected->args), what);
 }
 
@@ -178,10 +178,11 @@ void check_against_expected(const std::string& scenario) {
           event = &e;
         }
         BOOST_REQUIRE_MESSAGE(event != nullptr, where << ": no event");
-        const auto expect_string = [&](const char* field, const std::string& actual) {
+        const auto expect_string = [&](const char* field, std::string_view actual) {
           if (const auto* v = m.find(field); v && v->is_string()) BOOST_TEST(actual == v->as_string(), where << " " << field);
         };
-        const auto expect_args = [&](const char* field, const std::vector<std::string>& actual) {
+        const auto expect_args = [&](const char* field, const std::vector<std::string_view>& views) {
+          const std::vector<std::string> actual = testing::strings(views);
           if (const auto* v = m.find(field); v && v->is_array()) {
             std::vector<std::string> want;
             for (const auto& a : v->as_array()) want.push_back(a.as_string());

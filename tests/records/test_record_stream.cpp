@@ -14,9 +14,20 @@ namespace {
 const std::string kExec =
     "type=EXECVE msg=audit(1795413918.753:49358): argc=3 a0=\"cp\" a1=\"/tmp/scen/payload/evil.ko\" a2=\"/boot/\"";
 
+// Splits the runs the stream hands on back into lines.
 struct Collector {
   std::vector<std::string> lines;
-  RecordStream stream{[this](std::string_view l) { lines.emplace_back(l); }};
+  size_t runs = 0;
+  RecordStream stream{[this](std::string_view run) {
+    ++runs;
+    BOOST_TEST(run.back() == '\n');
+    size_t start = 0;
+    while (start < run.size()) {
+      const size_t nl = run.find('\n', start);
+      lines.emplace_back(run.substr(start, nl - start));
+      start = nl + 1;
+    }
+  }};
 };
 
 }  // namespace
@@ -89,6 +100,15 @@ BOOST_AUTO_TEST_CASE(binary_garbage_is_counted_and_skipped) {
   BOOST_TEST(c.lines.back() == kExec);
   BOOST_TEST(c.stream.stats().skipped() >= 1u);
   BOOST_TEST(c.stream.stats().lines == c.stream.stats().records + c.stream.stats().skipped() + c.stream.stats().blank);
+}
+
+BOOST_AUTO_TEST_CASE(valid_lines_pass_on_in_runs_and_bad_ones_split_them) {
+  Collector c;
+  c.stream.feed(kExec + "\n" + kExec + "\n" + "junk\n" + kExec + "\n");
+  c.stream.finish();
+  BOOST_TEST(c.lines.size() == 3u);
+  BOOST_TEST(c.runs == 2u);
+  BOOST_TEST(c.stream.stats().malformed == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(crlf_endings_are_stripped) {

@@ -62,6 +62,23 @@ inline PipelineRun run_pipeline(std::string_view log, normalize::PipelineOptions
   return run;
 }
 
+inline std::vector<std::string> lines_of_text(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A process image's arguments as strings, for comparisons.
+inline std::vector<std::string> strings(const std::vector<std::string_view>& views) {
+  return std::vector<std::string>(views.begin(), views.end());
+}
+
 inline const ecs::Event* find_by_sequence(const std::vector<ecs::Event>& events, uint64_t sequence,
                                           ecs::EventKind kind = ecs::EventKind::ProcessStart) {
   for (const auto& e : events) {
