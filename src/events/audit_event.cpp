@@ -21,10 +21,20 @@ void AuditEvent::clear() {
   exe.clear();
   key.clear();
   has_execve = false;
-  argv.clear();
+  // Events are recycled: keep the buffers of ordinary ones, but not what a
+  // 3,000-argument or 1,000-path event needed.
+  if (argv.capacity() > 64) {
+    std::vector<std::string>().swap(argv);
+  } else {
+    argv.clear();
+  }
   has_cwd = false;
   cwd.clear();
-  paths.clear();
+  if (paths.capacity() > 16) {
+    std::vector<PathItem>().swap(paths);
+  } else {
+    paths.clear();
+  }
 }
 
 uint64_t new_name_dirfd(const AuditEvent& ev) {

@@ -31,6 +31,12 @@ const ProcessEntry* ProcessTable::find(int64_t pid) {
 const ProcessEntry& ProcessTable::put(int64_t pid, ProcessEntry entry) {
   // A pid already protected stays so: an exec replaces the image of the same process.
   if (protected_.peek(pid) != nullptr) return protected_.put(pid, std::move(entry));
+  if (probation_.peek(pid) == nullptr && size() >= capacity_ && probation_.size() > 0) {
+    // The steady state of a full table: the oldest newcomer makes way, and
+    // its storage is reused.
+    ++evictions_;
+    return probation_.replace_oldest(pid, std::move(entry));
+  }
   if (probation_.peek(pid) == nullptr) make_room();
   return probation_.put(pid, std::move(entry));
 }

@@ -54,6 +54,21 @@ class LruMap {
     return order_.front().second;
   }
 
+  // Inserts `key` (which must be absent) in place of the least recently used
+  // entry, reusing its storage: eviction and insertion without allocating.
+  Value& replace_oldest(const Key& key, Value value) {
+    auto last = std::prev(order_.end());
+    auto node = index_.extract(last->first);
+    ++evictions_;
+    last->first = key;
+    last->second = std::move(value);
+    order_.splice(order_.begin(), order_, last);
+    node.key() = key;
+    node.mapped() = order_.begin();
+    index_.insert(std::move(node));
+    return order_.front().second;
+  }
+
   // Removes and returns the entry for `key`.
   std::optional<Value> take(const Key& key) {
     const auto it = index_.find(key);
