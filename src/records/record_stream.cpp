@@ -17,9 +17,13 @@ bool is_type_char(char c) {
 }  // namespace
 
 LineVerdict classify_line(std::string_view line) {
+  if (std::memchr(line.data(), '\0', line.size()) != nullptr) return LineVerdict::Binary;
+  return classify_text_line(line);
+}
+
+LineVerdict classify_text_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return LineVerdict::Blank;
-  if (std::memchr(line.data(), '\0', line.size()) != nullptr) return LineVerdict::Binary;
   const char* p = line.data();
   const char* const end = p + line.size();
   const auto literal = [&](const char* text, size_t n) {
@@ -60,9 +64,9 @@ void RecordStream::drop(LineVerdict why, std::string_view line) {
   if (on_drop_) on_drop_(stats_.lines, why, line.substr(0, 80));
 }
 
-bool RecordStream::accept(std::string_view line) {
+bool RecordStream::accept(std::string_view line, bool may_hold_nul) {
   ++stats_.lines;
-  const LineVerdict verdict = classify_line(line);
+  const LineVerdict verdict = may_hold_nul ? classify_line(line) : classify_text_line(line);
   if (verdict == LineVerdict::Record) {
     ++stats_.records;
     return true;
@@ -106,7 +110,9 @@ void RecordStream::feed(std::string_view bytes) {
     }
     bytes.remove_prefix(nl + 1);
   }
-  // Then whole lines, passed on in runs straight from `bytes`.
+  // Then whole lines, passed on in runs straight from `bytes`. One scan of
+  // the whole buffer for NUL bytes spares each line its own.
+  const bool may_hold_nul = std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
   size_t run_start = 0, run_end = 0, pos = 0;
   const auto flush_run = [&] {
     if (run_end > run_start) on_record_(bytes.substr(run_start, run_end - run_start));
@@ -122,7 +128,7 @@ void RecordStream::feed(std::string_view bytes) {
       ++stats_.oversized;
       if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
       run_start = run_end = nl + 1;
-    } else if (!accept(line)) {
+    } else if (!accept(line, may_hold_nul)) {
       flush_run();
       run_start = run_end = nl + 1;
     } else if (line.back() == '\r') {

@@ -27,6 +27,8 @@ enum class LineVerdict { Record, Blank, Malformed, Binary };
 
 // Classifies one line (without its '\n'). A trailing '\r' is tolerated.
 LineVerdict classify_line(std::string_view line);
+// The same for a line known to hold no NUL byte (the caller checked its whole buffer).
+LineVerdict classify_text_line(std::string_view line);
 
 // Receives accepted records: one or more whole lines, each ending in '\n',
 // usually pointing straight into the caller's buffer (valid until return).
@@ -55,7 +57,7 @@ class RecordStream {
 
  private:
   // Checks one line (without '\n'); true when it is a record to pass on.
-  bool accept(std::string_view line);
+  bool accept(std::string_view line, bool may_hold_nul = true);
   void drop(LineVerdict why, std::string_view line);
   // A record that cannot be passed on in place (reassembled or with '\r').
   void emit_copy(std::string_view line);

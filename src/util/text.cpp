@@ -1,5 +1,6 @@
 #include "util/text.h"
 
+#include <array>
 #include <charconv>
 
 namespace auditeql::util {
@@ -22,18 +23,33 @@ bool is_hex_string(std::string_view s) {
   return true;
 }
 
+// Hex digit values by byte, -1 for anything else: arguments and names are
+// hex-encoded whenever they hold a space, so this runs on many execs.
+constexpr auto kHexValue = [] {
+  std::array<int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[c] = static_cast<int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) table[c] = static_cast<int8_t>(c - 'A' + 10);
+  return table;
+}();
+
 bool append_hex_decoded(std::string_view hex, std::string& out) {
   if (hex.size() % 2 != 0) return false;
   const size_t old_size = out.size();
   out.resize(old_size + hex.size() / 2);
+  char* dst = out.data() + old_size;
+  const auto* src = reinterpret_cast<const unsigned char*>(hex.data());
+  int bad = 0;
   for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = hex_digit(hex[i]);
-    const int lo = hex_digit(hex[i + 1]);
-    if (hi < 0 || lo < 0) {
-      out.resize(old_size);
-      return false;
-    }
-    out[old_size + i / 2] = static_cast<char>((hi << 4) | lo);
+    const int hi = kHexValue[src[i]];
+    const int lo = kHexValue[src[i + 1]];
+    bad |= hi | lo;  // negative if either was not a hex digit
+    *dst++ = static_cast<char>((hi << 4) | (lo & 0xf));
+  }
+  if (bad < 0) {
+    out.resize(old_size);
+    return false;
   }
   return true;
 }
