@@ -6,7 +6,9 @@ EventPipeline::EventPipeline(PipelineOptions options, Handler on_event)
     : normalizer_(options.normalizer, std::move(on_event)),
       order_(options.order, [this](events::AuditEvent& ev) { normalizer_.process(ev); }),
       grouper_([this](events::AuditEvent& ev) { order_.push(ev); }),
-      records_([this](std::string_view records) { grouper_.feed(records); }, options.max_line) {}
+      records_([this](std::string_view records) { grouper_.feed(records); }, options.max_line) {
+  records_.set_compact(true);
+}
 
 void EventPipeline::feed(std::string_view bytes) { records_.feed(bytes); }
 

@@ -16,12 +16,12 @@ bool is_type_char(char c) {
 
 }  // namespace
 
-LineVerdict classify_line(std::string_view line) {
+LineVerdict classify_line(std::string_view line, RecordHeader* header) {
   if (std::memchr(line.data(), '\0', line.size()) != nullptr) return LineVerdict::Binary;
-  return classify_text_line(line);
+  return classify_text_line(line, header);
 }
 
-LineVerdict classify_text_line(std::string_view line) {
+LineVerdict classify_text_line(std::string_view line, RecordHeader* header) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) return LineVerdict::Blank;
   const char* p = line.data();
@@ -45,9 +45,15 @@ LineVerdict classify_text_line(std::string_view line) {
   const char* type = p;
   while (p < end && is_type_char(*p)) ++p;
   if (p == type) return LineVerdict::Malformed;
+  const char* type_end = p;
   if (!literal(" msg=audit(", 11) || !digits() || !literal(".", 1) || !digits() || !literal(":", 1) || !digits() ||
       !literal("):", 2)) {
     return LineVerdict::Malformed;
+  }
+  if (header != nullptr) {
+    header->type_begin = static_cast<size_t>(type - line.data());
+    header->type_end = static_cast<size_t>(type_end - line.data());
+    header->end = static_cast<size_t>(p - line.data());
   }
   return LineVerdict::Record;
 }
@@ -64,9 +70,9 @@ void RecordStream::drop(LineVerdict why, std::string_view line) {
   if (on_drop_) on_drop_(stats_.lines, why, line.substr(0, 80));
 }
 
-bool RecordStream::accept(std::string_view line, bool may_hold_nul) {
+bool RecordStream::accept(std::string_view line, bool may_hold_nul, RecordHeader& header) {
   ++stats_.lines;
-  const LineVerdict verdict = may_hold_nul ? classify_line(line) : classify_text_line(line);
+  const LineVerdict verdict = may_hold_nul ? classify_line(line, &header) : classify_text_line(line, &header);
   if (verdict == LineVerdict::Record) {
     ++stats_.records;
     return true;
@@ -77,6 +83,25 @@ bool RecordStream::accept(std::string_view line, bool may_hold_nul) {
     drop(verdict, line);
   }
   return false;
+}
+
+void RecordStream::append_compacted(std::string_view line, const RecordHeader& h) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const std::string_view type = line.substr(h.type_begin, h.type_end - h.type_begin);
+  if (type == "BPRM_FCAPS") {
+    ++stats_.compacted;
+    return;
+  }
+  if (type == "PROCTITLE") {
+    ++stats_.compacted;
+    out_.append(line.substr(0, h.type_begin));  // "[node=NAME ]type="
+    out_ += "EOE";
+    out_.append(line.substr(h.type_end, h.end - h.type_end));  // " msg=audit(...):"
+    out_ += '\n';
+    return;
+  }
+  out_.append(line);
+  out_ += '\n';
 }
 
 void RecordStream::emit_copy(std::string_view line) {
@@ -105,7 +130,16 @@ void RecordStream::feed(std::string_view bytes) {
     } else {
       partial_.append(piece);
       if (nl == std::string_view::npos) return;
-      if (accept(partial_)) emit_copy(partial_);
+      RecordHeader header;
+      if (accept(partial_, true, header)) {
+        if (compact_) {
+          out_.clear();
+          append_compacted(partial_, header);
+          if (!out_.empty()) on_record_(out_);
+        } else {
+          emit_copy(partial_);
+        }
+      }
       partial_.clear();
     }
     bytes.remove_prefix(nl + 1);
@@ -114,9 +148,11 @@ void RecordStream::feed(std::string_view bytes) {
   // the whole buffer for NUL bytes spares each line its own.
   const bool may_hold_nul = std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
   size_t run_start = 0, run_end = 0, pos = 0;
+  RecordHeader header;
   const auto flush_run = [&] {
     if (run_end > run_start) on_record_(bytes.substr(run_start, run_end - run_start));
   };
+  if (compact_) out_.clear();
   while (pos < bytes.size()) {
     const char* nl_ptr = static_cast<const char*>(std::memchr(bytes.data() + pos, '\n', bytes.size() - pos));
     if (nl_ptr == nullptr) break;
@@ -128,9 +164,11 @@ void RecordStream::feed(std::string_view bytes) {
       ++stats_.oversized;
       if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
       run_start = run_end = nl + 1;
-    } else if (!accept(line, may_hold_nul)) {
+    } else if (!accept(line, may_hold_nul, header)) {
       flush_run();
       run_start = run_end = nl + 1;
+    } else if (compact_) {
+      append_compacted(line, header);
     } else if (line.back() == '\r') {
       flush_run();
       emit_copy(line);
@@ -141,6 +179,7 @@ void RecordStream::feed(std::string_view bytes) {
     pos = nl + 1;
   }
   flush_run();
+  if (compact_ && !out_.empty()) on_record_(out_);
   // Keep an unfinished last line for the next call.
   const std::string_view rest = bytes.substr(pos);
   if (rest.size() > max_line_) {
@@ -155,7 +194,16 @@ void RecordStream::feed(std::string_view bytes) {
 
 void RecordStream::finish() {
   if (!partial_.empty()) {
-    if (accept(partial_)) emit_copy(partial_);
+    RecordHeader header;
+    if (accept(partial_, true, header)) {
+      if (compact_) {
+        out_.clear();
+        append_compacted(partial_, header);
+        if (!out_.empty()) on_record_(out_);
+      } else {
+        emit_copy(partial_);
+      }
+    }
     partial_.clear();
   }
   discarding_ = false;

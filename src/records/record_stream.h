@@ -19,16 +19,24 @@ struct RecordStats {
   uint64_t malformed = 0;  // no audit record header
   uint64_t oversized = 0;  // longer than the line limit
   uint64_t binary = 0;     // NUL bytes inside the line
+  uint64_t compacted = 0;  // records left out or shortened by set_compact()
 
   uint64_t skipped() const { return malformed + oversized + binary; }
 };
 
 enum class LineVerdict { Record, Blank, Malformed, Binary };
 
+// Where the parts of a record's header are, as byte offsets into its line.
+struct RecordHeader {
+  size_t type_begin = 0;  // after "type="
+  size_t type_end = 0;
+  size_t end = 0;         // after "msg=audit(SEC.MS:SERIAL):"
+};
+
 // Classifies one line (without its '\n'). A trailing '\r' is tolerated.
-LineVerdict classify_line(std::string_view line);
+LineVerdict classify_line(std::string_view line, RecordHeader* header = nullptr);
 // The same for a line known to hold no NUL byte (the caller checked its whole buffer).
-LineVerdict classify_text_line(std::string_view line);
+LineVerdict classify_text_line(std::string_view line, RecordHeader* header = nullptr);
 
 // Receives accepted records: one or more whole lines, each ending in '\n',
 // usually pointing straight into the caller's buffer (valid until return).
@@ -44,6 +52,13 @@ class RecordStream {
 
   void set_drop_handler(DropHandler on_drop) { on_drop_ = std::move(on_drop); }
 
+  // Leave out what no stage after this one reads, so that libauparse does
+  // not parse it: BPRM_FCAPS records are dropped, and each PROCTITLE record
+  // (which also marks the end of its event) becomes the EOE record that
+  // marks it just as well, without the long hex title. Records are then
+  // handed on as a compacted copy instead of in place.
+  void set_compact(bool compact) { compact_ = compact; }
+
   // Feeds any number of bytes; complete lines are handled before returning.
   // Consecutive valid lines are handed on as one run, without copying.
   void feed(std::string_view bytes);
@@ -57,7 +72,9 @@ class RecordStream {
 
  private:
   // Checks one line (without '\n'); true when it is a record to pass on.
-  bool accept(std::string_view line, bool may_hold_nul = true);
+  bool accept(std::string_view line, bool may_hold_nul, RecordHeader& header);
+  // Appends an accepted record to out_, compacted.
+  void append_compacted(std::string_view line, const RecordHeader& header);
   void drop(LineVerdict why, std::string_view line);
   // A record that cannot be passed on in place (reassembled or with '\r').
   void emit_copy(std::string_view line);
@@ -67,6 +84,8 @@ class RecordStream {
   size_t max_line_;
   std::string partial_;       // bytes of a line split across feed() calls
   std::string scratch_;
+  std::string out_;           // compacted records of one feed()
+  bool compact_ = false;
   bool discarding_ = false;   // inside an oversized line, waiting for its '\n'
   RecordStats stats_;
 };

@@ -111,6 +111,24 @@ BOOST_AUTO_TEST_CASE(valid_lines_pass_on_in_runs_and_bad_ones_split_them) {
   BOOST_TEST(c.stream.stats().malformed == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(compaction_drops_what_nothing_reads) {
+  Collector c;
+  c.stream.set_compact(true);
+  c.stream.feed(
+      "node=vm type=BPRM_FCAPS msg=audit(1.002:7): fver=0 fp=0\n"
+      "type=PROCTITLE msg=audit(1.002:7): proctitle=6370002F6574632F686F73746E616D65\n"
+      "node=vm type=PROCTITLE msg=audit(1.002:8): proctitle=6370\r\n" +
+      kExec + "\n");
+  c.stream.finish();
+  BOOST_REQUIRE(c.lines.size() == 3u);
+  BOOST_TEST(c.lines[0] == "type=EOE msg=audit(1.002:7):");
+  BOOST_TEST(c.lines[1] == "node=vm type=EOE msg=audit(1.002:8):");
+  BOOST_TEST(c.lines[2] == kExec);
+  BOOST_TEST(c.stream.stats().compacted == 3u);
+  BOOST_TEST(c.stream.stats().records == 4u);
+  BOOST_TEST(c.stream.stats().skipped() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(crlf_endings_are_stripped) {
   Collector c;
   c.stream.feed(kExec + "\r\n");
