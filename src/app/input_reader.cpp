@@ -1,5 +1,6 @@
 #include "app/input_reader.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -47,34 +48,61 @@ void InputReader::push(std::string bytes) {
     resync_ = false;
     gap = true;
   }
+  const bool was_empty = queue_.empty();
+  const size_t before = queued_bytes_;
   queued_bytes_ += bytes.size();
   if (queued_bytes_ > peak_queued_) peak_queued_ = queued_bytes_;
   queue_.push_back({std::move(bytes), gap});
-  ready_.notify_one();
+  // Wake the consumer for the first data and when a batch is full, not for every read.
+  if (was_empty || (before < kBatchBytes && queued_bytes_ >= kBatchBytes)) ready_.notify_one();
 }
 
 void InputReader::run() {
-  constexpr size_t kChunk = 64 * 1024;
+  constexpr size_t kChunk = 256 * 1024;
   std::string buffer(kChunk, '\0');
-  while (!stop_) {
+  // Non-blocking, so that one wake-up drains everything auditd has written.
+  const int flags = ::fcntl(fd_, F_GETFL);
+  if (flags >= 0) ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+  bool ended = false;
+  while (!stop_ && !ended) {
     pollfd pfd{fd_, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, 200);
     if (ready < 0 && errno != EINTR) break;
     if (ready <= 0) continue;
-    const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) break;  // end of input (auditd closed the socket) or a read error
-    bytes_read_ += static_cast<uint64_t>(n);
-    push(buffer.substr(0, static_cast<size_t>(n)));
+    size_t filled = 0;
+    for (;;) {
+      const ssize_t n = ::read(fd_, buffer.data() + filled, buffer.size() - filled);
+      if (n > 0) {
+        ++reads_;
+        filled += static_cast<size_t>(n);
+        if (filled == buffer.size()) break;
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) ended = true;  // auditd closed the socket, or an error
+      break;
+    }
+    if (filled > 0) {
+      bytes_read_ += filled;
+      push(std::string(buffer.data(), filled));
+    }
+    if (!ended && filled < buffer.size()) {
+      // Let records gather instead of waking for each one.
+      std::this_thread::sleep_for(kReadPause);
+    }
   }
+  if (flags >= 0) ::fcntl(fd_, F_SETFL, flags);
   std::lock_guard lock(mutex_);
   ended_ = true;
   ready_.notify_one();
 }
 
-bool InputReader::take(std::deque<InputChunk>& out, std::chrono::milliseconds timeout) {
+bool InputReader::take(std::deque<InputChunk>& out, std::chrono::milliseconds idle_timeout) {
   std::unique_lock lock(mutex_);
-  if (queue_.empty() && !ended_) ready_.wait_for(lock, timeout, [&] { return !queue_.empty() || ended_; });
+  if (queue_.empty() && !ended_) ready_.wait_for(lock, idle_timeout, [&] { return !queue_.empty() || ended_; });
+  if (!queue_.empty() && !ended_ && queued_bytes_ < kBatchBytes) {
+    ready_.wait_for(lock, kBatchWait, [&] { return queued_bytes_ >= kBatchBytes || ended_; });
+  }
   if (queue_.empty()) return !ended_;
   out.swap(queue_);
   queue_.clear();
