@@ -18,7 +18,23 @@ struct Program {
 // ---------------------------------------------------------------------------
 // Out-of-line evaluation
 
+namespace {
+// A call runs once per combination of its argument values: k^n for n
+// arguments of k values, and nesting multiplies, so a hostile event (3,000
+// arguments) or query could take forever. The outermost call of an
+// evaluation, with every call nested in it, tries this many combinations; the
+// rest count as giving no value. Calls on single-valued fields use one.
+constexpr uint64_t kMaxCallCombinations = uint64_t{1} << 16;
+thread_local uint64_t call_budget = 0;
+thread_local int call_depth = 0;
+}  // namespace
+
 bool CallValue::any(const Document& doc, ValueSink sink) const {
+  if (call_depth == 0) call_budget = kMaxCallCombinations;
+  struct Depth {
+    Depth() { ++call_depth; }
+    ~Depth() { --call_depth; }
+  } depth;
   constexpr size_t kInlineArgs = 16;
   if (args_.size() <= kInlineArgs) {
     std::array<Scalar, kInlineArgs> argv;
@@ -29,7 +45,9 @@ bool CallValue::any(const Document& doc, ValueSink sink) const {
 }
 
 bool CallValue::enumerate(const Document& doc, size_t index, Scalar* argv, ValueSink sink) const {
+  if (call_budget == 0) return false;
   if (index == args_.size()) {
+    --call_budget;
     std::string scratch;  // holds string results while the sink looks at them
     const Scalar result = spec_.impl(std::span<const Scalar>(argv, args_.size()), fold_, scratch);
     return !result.is_null() && sink(result);

@@ -87,7 +87,9 @@ constexpr bool is_continuation(char c) {
 }
 
 // Length in bytes of the UTF-8 sequence starting at s[i] (1 for stray or
-// invalid bytes, so every byte string can be walked).
+// invalid bytes, so every byte string can be walked). A sequence is never
+// taken for a code point above U+10FFFF: decode() must stay below the stray
+// byte range, which the regex engine's `.` and negated classes end at.
 inline size_t sequence_length(std::string_view s, size_t i) {
   const auto lead = static_cast<unsigned char>(s[i]);
   size_t want = 1;
@@ -101,6 +103,7 @@ inline size_t sequence_length(std::string_view s, size_t i) {
   for (size_t k = 1; k < want; ++k) {
     if (!is_continuation(s[i + k])) return 1;
   }
+  if (lead == 0xF4 && static_cast<unsigned char>(s[i + 1]) > 0x8F) return 1;  // F4 90.. is above U+10FFFF
   return want;
 }
 

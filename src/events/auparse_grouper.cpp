@@ -15,6 +15,8 @@ constexpr uint64_t kCloneThread = 0x00010000;
 // A record naming an index far beyond what was seen is corrupt; filling the
 // gap would let one line allocate without bound.
 constexpr uint64_t kMaxIndexGap = 64;
+// 9999-12-31T23:59:59Z: later record times are corrupt.
+constexpr int64_t kMaxEpochSeconds = 253402300799;
 
 // Number parsers for the C strings libauparse hands out: no strlen, no
 // std::optional, and a well-defined answer for garbage.
@@ -187,6 +189,12 @@ void AuparseGrouper::extract(auparse_state_t* au) {
   split_ = SplitArgument{};
   const au_event_t* stamp = auparse_get_timestamp(au);
   if (stamp == nullptr) return;
+  // A corrupt record can carry any 20-digit time: outside 1970..9999 it would
+  // overflow the milliseconds (and every later time computation).
+  if (stamp->sec < 0 || stamp->sec > kMaxEpochSeconds || stamp->milli > 999) {
+    ++stats_.malformed;
+    return;
+  }
   event_.serial = stamp->serial;
   event_.time_ms = static_cast<int64_t>(stamp->sec) * 1000 + stamp->milli;
   if (stamp->host != nullptr) event_.node = stamp->host;

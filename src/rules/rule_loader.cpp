@@ -88,12 +88,11 @@ bool read_threat(const YamlSource& src, const YAML::Node& list, std::vector<Thre
 std::optional<ExceptionDefinition> read_exception(const YamlSource& src, const YAML::Node& node,
                                                   const std::vector<std::string>& keys, Diagnostics& d) {
   ExceptionDefinition ex;
-  YAML::Node condition;
-  if (node.IsScalar()) {
-    condition = node;
-  } else if (node.IsMap()) {
+  // Initialized, never assigned: assigning the invalid node that looking up
+  // a missing key in a const map gives throws YAML::InvalidNode.
+  const YAML::Node condition = node.IsMap() ? node["condition"] : node;
+  if (node.IsMap()) {
     src.reject_unknown_keys(node, keys, d);
-    condition = node["condition"];
     if (std::find(keys.begin(), keys.end(), "rule_id") != keys.end()) {
       const auto rule_id = src.string(node, "rule_id", d);
       if (!rule_id || rule_id->empty()) {
@@ -103,7 +102,7 @@ std::optional<ExceptionDefinition> read_exception(const YamlSource& src, const Y
       ex.rule_id = *rule_id;
     }
     ex.description = src.string(node, "description", d).value_or("");
-  } else {
+  } else if (!node.IsScalar()) {
     src.error(node, "an exception must be a condition string or a map with a condition", d);
     return std::nullopt;
   }
