@@ -57,6 +57,21 @@ void InputReader::push(std::string bytes) {
   if (was_empty || (before < kBatchBytes && queued_bytes_ >= kBatchBytes)) ready_.notify_one();
 }
 
+size_t InputReader::drain(std::string& buffer, bool& ended) {
+  size_t filled = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer.data() + filled, buffer.size() - filled);
+    if (n > 0) {
+      filled += static_cast<size_t>(n);
+      if (filled == buffer.size()) return filled;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) ended = true;  // auditd closed the socket, or an error
+    return filled;
+  }
+}
+
 void InputReader::run() {
   constexpr size_t kChunk = 256 * 1024;
   std::string buffer(kChunk, '\0');
@@ -64,32 +79,24 @@ void InputReader::run() {
   const int flags = ::fcntl(fd_, F_GETFL);
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
   bool ended = false;
-  while (!stop_ && !ended) {
-    pollfd pfd{fd_, POLLIN, 0};
-    const int ready = ::poll(&pfd, 1, 200);
-    if (ready < 0 && errno != EINTR) break;
-    if (ready <= 0) continue;
-    size_t filled = 0;
-    for (;;) {
-      const ssize_t n = ::read(fd_, buffer.data() + filled, buffer.size() - filled);
-      if (n > 0) {
-        ++reads_;
-        filled += static_cast<size_t>(n);
-        if (filled == buffer.size()) break;
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) ended = true;  // auditd closed the socket, or an error
-      break;
+  for (;;) {
+    // Once asked to stop, one last drain takes what auditd wrote before.
+    const bool stopping = stop_;
+    if (!stopping) {
+      pollfd pfd{fd_, POLLIN, 0};
+      const int ready = ::poll(&pfd, 1, 200);
+      if (ready < 0 && errno != EINTR) break;
+      if (ready <= 0) continue;
     }
+    const size_t filled = drain(buffer, ended);
     if (filled > 0) {
       bytes_read_ += filled;
       push(std::string(buffer.data(), filled));
     }
-    if (!ended && filled < buffer.size()) {
-      // Let records gather instead of waking for each one.
-      std::this_thread::sleep_for(kReadPause);
-    }
+    if (ended || stopping) break;
+    // Let records gather instead of waking for each one, unless plenty came
+    // at once: then auditd is busy and its socket must not fill.
+    if (filled < kBatchBytes) std::this_thread::sleep_for(kReadPause);
   }
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags);
   std::lock_guard lock(mutex_);

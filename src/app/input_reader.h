@@ -8,9 +8,11 @@
 //
 // auditd writes one record per write(); waking up for each would cost more
 // than processing it. So the reader drains everything available, then
-// pauses a couple of milliseconds before looking again, and the consumer
-// takes the queue in batches (at most every kBatchWait, sooner when a lot
-// has piled up). Records still reach the pipeline within tens of ms.
+// pauses kReadPause before looking again (not after a large drain: auditd's
+// socket buffer holds only a few hundred records, and a full one stalls
+// auditd), and the consumer takes the queue in batches (at most every
+// kBatchWait, sooner when a lot has piled up). Records still reach the
+// pipeline within tens of ms.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -45,7 +47,6 @@ class InputReader {
   // first data, then up to kBatchWait for kBatchBytes to gather. False once
   // the input has ended and everything was taken.
   bool take(std::deque<InputChunk>& out, std::chrono::milliseconds idle_timeout);
-  uint64_t reads() const { return reads_; }
 
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t bytes_dropped() const { return bytes_dropped_; }
@@ -54,6 +55,8 @@ class InputReader {
 
  private:
   void run();
+  // Reads until the socket is empty or `buffer` full; sets `ended` at end of input.
+  size_t drain(std::string& buffer, bool& ended);
   void push(std::string bytes);
 
   int fd_;
@@ -64,13 +67,12 @@ class InputReader {
   std::condition_variable ready_;
   std::deque<InputChunk> queue_;
   size_t queued_bytes_ = 0;
-  size_t peak_queued_ = 0;
+  std::atomic<size_t> peak_queued_{0};
   bool ended_ = false;
   bool resync_ = false;
   std::atomic<uint64_t> bytes_read_{0};
   std::atomic<uint64_t> bytes_dropped_{0};
   std::atomic<uint64_t> chunks_dropped_{0};
-  std::atomic<uint64_t> reads_{0};
 };
 
 }  // namespace auditeql::app

@@ -79,6 +79,7 @@ class Plugin {
   void attach_sinks();
   void reload();
   void log_stats(const char* why);
+  void feed(std::deque<InputChunk>& chunks);
 
   std::string config_path_;
   Config config_;
@@ -165,13 +166,21 @@ void Plugin::log_stats(const char* why) {
        << " dropped_chunks=" << reader_->chunks_dropped() << " unknown_parents=" << s.normalized.unknown_parents
        << " proc_lookups=" << s.normalized.proc_lookups << " table=" << pipeline_->normalizer().processes().size()
        << "/" << pipeline_->normalizer().processes().capacity() << " reloads=" << reloads_
-       << " failed_reloads=" << failed_reloads_;
+       << " failed_reloads=" << failed_reloads_ << " queue_peak_bytes=" << reader_->peak_queued_bytes();
   for (const auto& [id, t] : detector_->tally()) {
     line << " rule[" << t.name << "]=" << t.alerts;
     if (t.throttled) line << "+" << t.throttled << "throttled";
     if (t.suppressed) line << "+" << t.suppressed << "excepted";
   }
   sinks::status(LOG_INFO, line.str());
+}
+
+void Plugin::feed(std::deque<InputChunk>& chunks) {
+  for (auto& chunk : chunks) {
+    if (chunk.gap_before) pipeline_->input_gap();
+    pipeline_->feed(chunk.bytes);
+  }
+  chunks.clear();
 }
 
 int Plugin::run() {
@@ -225,15 +234,16 @@ int Plugin::run() {
     // Completes stale events and releases held ones; also stamps what is
     // fed next with the current time.
     pipeline_->idle(wall_ms());
-    for (auto& chunk : chunks) {
-      if (chunk.gap_before) pipeline_->input_gap();
-      pipeline_->feed(chunk.bytes);
-    }
-    chunks.clear();
+    feed(chunks);
     pipeline_->idle(wall_ms());
     if (!more) break;
   }
+  // What was read (or still sat in the socket) when the signal came is
+  // processed too: nothing auditd handed over is lost.
   reader_->stop();
+  while (reader_->take(chunks, std::chrono::milliseconds(0))) {
+    feed(chunks);
+  }
   pipeline_->finish();
   if (file_) file_->flush();
   log_stats(g_terminate ? "stopping (signal)" : "stopping (end of input)");

@@ -12,16 +12,15 @@ ProcessImagePtr make_process_image(std::string executable, const std::vector<std
   for (const auto& a : args) total += a.size();
   // Sized once: the argument views must never see it reallocate.
   image->command_line.reserve(total);
-  std::vector<size_t> starts;
-  starts.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     if (i > 0) image->command_line += ' ';
-    starts.push_back(image->command_line.size());
     image->command_line += args[i];
   }
   image->args.reserve(args.size());
-  for (size_t i = 0; i < args.size(); ++i) {
-    image->args.emplace_back(image->command_line.data() + starts[i], args[i].size());
+  const char* at = image->command_line.data();
+  for (const auto& a : args) {
+    image->args.emplace_back(at, a.size());
+    at += a.size() + 1;
   }
   return image;
 }

@@ -21,20 +21,14 @@ struct Program {
 namespace {
 // A call runs once per combination of its argument values: k^n for n
 // arguments of k values, and nesting multiplies, so a hostile event (3,000
-// arguments) or query could take forever. The outermost call of an
-// evaluation, with every call nested in it, tries this many combinations; the
-// rest count as giving no value. Calls on single-valued fields use one.
+// arguments) or query could take forever. All the calls of one condition on
+// one event share this many combinations (matches() sets it); the rest count
+// as giving no value. Calls on single-valued fields use one.
 constexpr uint64_t kMaxCallCombinations = uint64_t{1} << 16;
 thread_local uint64_t call_budget = 0;
-thread_local int call_depth = 0;
 }  // namespace
 
 bool CallValue::any(const Document& doc, ValueSink sink) const {
-  if (call_depth == 0) call_budget = kMaxCallCombinations;
-  struct Depth {
-    Depth() { ++call_depth; }
-    ~Depth() { --call_depth; }
-  } depth;
   constexpr size_t kInlineArgs = 16;
   if (args_.size() <= kInlineArgs) {
     std::array<Scalar, kInlineArgs> argv;
@@ -487,6 +481,7 @@ class Compiler {
 // Public API
 
 bool CompiledCondition::matches(const Document& document) const {
+  detail::call_budget = detail::kMaxCallCombinations;
   return program_ && program_->root->eval(document);
 }
 

@@ -162,7 +162,7 @@ LikeMatcher::LikeMatcher(const std::vector<std::string>& patterns, bool fold_cas
       exact.push_back(p);
       continue;
     }
-    const auto index = static_cast<uint16_t>(globs_.size());
+    const auto index = static_cast<uint32_t>(globs_.size());
     const std::string& folded = glob.pattern();  // folded when fold_case
     if (!folded.empty() && folded[0] != '*' && folded[0] != '?') {
       by_first_byte_[static_cast<unsigned char>(folded[0])].push_back(index);
@@ -181,11 +181,11 @@ bool LikeMatcher::test(const Scalar& value) const {
   if (exact_.contains(*text)) return true;
   if (!text->empty()) {
     const auto first = static_cast<unsigned char>(fold_ ? text::fold((*text)[0]) : (*text)[0]);
-    for (const uint16_t i : by_first_byte_[first]) {
+    for (const uint32_t i : by_first_byte_[first]) {
       if (globs_[i].matches(*text)) return true;
     }
   }
-  for (const uint16_t i : unanchored_) {
+  for (const uint32_t i : unanchored_) {
     if (globs_[i].matches(*text)) return true;
   }
   return false;

@@ -100,8 +100,8 @@ class LikeMatcher final : public Matcher {
   std::vector<WildcardPattern> globs_;
   // Globs that start with a literal byte are only tried on values starting
   // with it (folded); the rest (leading `*` or `?`) on every value.
-  std::vector<uint16_t> by_first_byte_[256];
-  std::vector<uint16_t> unanchored_;
+  std::vector<uint32_t> by_first_byte_[256];
+  std::vector<uint32_t> unanchored_;
   bool fold_ = false;
 };
 

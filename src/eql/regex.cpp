@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-
-#include <algorithm>
 #include <map>
 
 #include "eql/text.h"

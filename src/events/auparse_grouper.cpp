@@ -4,6 +4,7 @@
 #include <libaudit.h>
 
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "util/text.h"
@@ -20,46 +21,39 @@ constexpr int64_t kMaxEpochSeconds = 253402300799;
 
 // Number parsers for the C strings libauparse hands out: no strlen, no
 // std::optional, and a well-defined answer for garbage.
-int64_t parse_decimal_cstr(const char* s) {
-  bool negative = false;
-  if (*s == '-') {
-    negative = true;
-    ++s;
-  }
-  if (*s < '0' || *s > '9') return kUnknownId;
-  uint64_t value = 0;
-  int digits = 0;
+// Digits of a C string, overflow-checked: false for no digits, a trailing
+// non-digit or a value above UINT64_MAX.
+bool accumulate_digits(const char* s, uint64_t& value) {
+  value = 0;
+  if (*s < '0' || *s > '9') return false;
   for (; *s >= '0' && *s <= '9'; ++s) {
-    if (++digits > 19) return kUnknownId;
-    value = value * 10 + static_cast<uint64_t>(*s - '0');
+    if (__builtin_mul_overflow(value, 10u, &value) || __builtin_add_overflow(value, uint64_t(*s - '0'), &value)) {
+      return false;
+    }
   }
-  if (*s != '\0') return kUnknownId;
-  return negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+  return *s == '\0';
+}
+
+int64_t parse_decimal_cstr(const char* s) {
+  const bool negative = *s == '-';
+  uint64_t value = 0;
+  if (!accumulate_digits(negative ? s + 1 : s, value)) return kUnknownId;
+  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (value > kMax + (negative ? 1 : 0)) return kUnknownId;
+  // Negating in unsigned arithmetic keeps INT64_MIN well defined.
+  return negative ? static_cast<int64_t>(0 - value) : static_cast<int64_t>(value);
 }
 
 uint64_t parse_unsigned_cstr(const char* s, bool& ok) {
-  ok = false;
   uint64_t value = 0;
-  int digits = 0;
-  for (; *s >= '0' && *s <= '9'; ++s) {
-    if (++digits > 20) return 0;
-    value = value * 10 + static_cast<uint64_t>(*s - '0');
-  }
-  ok = digits > 0 && *s == '\0';
+  ok = accumulate_digits(s, value);
   return ok ? value : 0;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 uint64_t parse_hex_cstr(const char* s) {
   uint64_t value = 0;
   int digits = 0;
-  for (int d; (d = hex_value(*s)) >= 0; ++s) {
+  for (int d; (d = util::hex_digit(*s)) >= 0; ++s) {
     if (++digits > 16) return 0;
     value = (value << 4) | static_cast<uint64_t>(d);
   }

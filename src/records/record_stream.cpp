@@ -121,26 +121,14 @@ void RecordStream::feed(std::string_view bytes) {
       if (nl == std::string_view::npos) return;
       discarding_ = false;
     } else if (partial_.size() + piece.size() > max_line_) {
-      ++stats_.lines;
-      ++stats_.oversized;
-      if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
+      count_oversized_line();
       partial_.clear();
       discarding_ = nl == std::string_view::npos;
       if (discarding_) return;
     } else {
       partial_.append(piece);
       if (nl == std::string_view::npos) return;
-      RecordHeader header;
-      if (accept(partial_, true, header)) {
-        if (compact_) {
-          out_.clear();
-          append_compacted(partial_, header);
-          if (!out_.empty()) on_record_(out_);
-        } else {
-          emit_copy(partial_);
-        }
-      }
-      partial_.clear();
+      emit_partial_line();
     }
     bytes.remove_prefix(nl + 1);
   }
@@ -160,9 +148,7 @@ void RecordStream::feed(std::string_view bytes) {
     const std::string_view line = bytes.substr(pos, nl - pos);
     if (line.size() > max_line_) {
       flush_run();
-      ++stats_.lines;
-      ++stats_.oversized;
-      if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
+      count_oversized_line();
       run_start = run_end = nl + 1;
     } else if (!accept(line, may_hold_nul, header)) {
       flush_run();
@@ -183,9 +169,7 @@ void RecordStream::feed(std::string_view bytes) {
   // Keep an unfinished last line for the next call.
   const std::string_view rest = bytes.substr(pos);
   if (rest.size() > max_line_) {
-    ++stats_.lines;
-    ++stats_.oversized;
-    if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
+    count_oversized_line();
     discarding_ = true;
   } else {
     partial_.assign(rest);
@@ -193,20 +177,28 @@ void RecordStream::feed(std::string_view bytes) {
 }
 
 void RecordStream::finish() {
-  if (!partial_.empty()) {
-    RecordHeader header;
-    if (accept(partial_, true, header)) {
-      if (compact_) {
-        out_.clear();
-        append_compacted(partial_, header);
-        if (!out_.empty()) on_record_(out_);
-      } else {
-        emit_copy(partial_);
-      }
-    }
-    partial_.clear();
-  }
+  if (!partial_.empty()) emit_partial_line();
   discarding_ = false;
+}
+
+void RecordStream::count_oversized_line() {
+  ++stats_.lines;
+  ++stats_.oversized;
+  if (on_drop_) on_drop_(stats_.lines, LineVerdict::Malformed, "(line longer than the limit)");
+}
+
+void RecordStream::emit_partial_line() {
+  RecordHeader header;
+  if (accept(partial_, true, header)) {
+    if (compact_) {
+      out_.clear();
+      append_compacted(partial_, header);
+      if (!out_.empty()) on_record_(out_);
+    } else {
+      emit_copy(partial_);
+    }
+  }
+  partial_.clear();
 }
 
 void RecordStream::discard_partial_line() {

@@ -39,7 +39,8 @@ LineVerdict classify_line(std::string_view line, RecordHeader* header = nullptr)
 LineVerdict classify_text_line(std::string_view line, RecordHeader* header = nullptr);
 
 // Receives accepted records: one or more whole lines, each ending in '\n',
-// usually pointing straight into the caller's buffer (valid until return).
+// pointing into the caller's buffer or, when compacting, into a compacted
+// copy (valid until return).
 using RecordHandler = std::function<void(std::string_view records)>;
 // Told about each dropped line, for diagnostics (line number counts from 1).
 using DropHandler = std::function<void(uint64_t line_number, LineVerdict why, std::string_view head)>;
@@ -60,7 +61,7 @@ class RecordStream {
   void set_compact(bool compact) { compact_ = compact; }
 
   // Feeds any number of bytes; complete lines are handled before returning.
-  // Consecutive valid lines are handed on as one run, without copying.
+  // Consecutive valid lines are handed on as one run (in place unless compacting).
   void feed(std::string_view bytes);
   // End of input: a last line without '\n' (a truncated file) is still handled.
   void finish();
@@ -73,6 +74,9 @@ class RecordStream {
  private:
   // Checks one line (without '\n'); true when it is a record to pass on.
   bool accept(std::string_view line, bool may_hold_nul, RecordHeader& header);
+  // Hands on the completed line held in partial_ (if it is a record) and clears it.
+  void emit_partial_line();
+  void count_oversized_line();
   // Appends an accepted record to out_, compacted.
   void append_compacted(std::string_view line, const RecordHeader& header);
   void drop(LineVerdict why, std::string_view line);

@@ -110,7 +110,7 @@ bool EcsSchema::known_values(eql::FieldId id, std::string_view category, eql::Fi
       return true;
     case EcsField::EventAction:
       if (category != "process") return false;
-      out = eql::FieldValues::of(std::string_view("exec"));
+      out = eql::FieldValues::of(ecs::event_action(ecs::EventKind::ProcessStart));
       return true;
     default:
       return false;

@@ -2,18 +2,12 @@
 
 #include <algorithm>
 
+#include "eql/text.h"
+
 namespace auditeql::rules {
 namespace {
 
 constexpr std::string_view kKeyFields[] = {"process.name", "process.parent.name", "process.executable"};
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ascii_lower(c);
-  return out;
-}
 
 bool is_field(const eql::ExprPtr& e, std::string_view name) {
   const auto* f = e ? e->as<eql::Field>() : nullptr;
@@ -32,14 +26,14 @@ bool collect_literals(const std::vector<eql::ExprPtr>& items, bool wildcards, Re
     const std::string* s = string_literal(item);
     if (s == nullptr) return false;
     if (!wildcards) {
-      out.values.push_back(lowered(*s));
+      out.values.push_back(eql::text::folded(*s));
       continue;
     }
     const size_t wild = s->find_first_of("*?");
     if (wild == std::string::npos) {
-      out.values.push_back(lowered(*s));
+      out.values.push_back(eql::text::folded(*s));
     } else if (wild > 0) {
-      out.prefixes.push_back(lowered(s->substr(0, wild)));
+      out.prefixes.push_back(eql::text::folded(s->substr(0, wild)));
     } else {
       return false;
     }
@@ -62,7 +56,7 @@ std::optional<RequiredValues> required_values(const eql::Expr& e, std::string_vi
     const std::string* value = nullptr;
     if (is_field(c->left, field)) value = string_literal(c->right);
     if (is_field(c->right, field)) value = string_literal(c->left);
-    if (value) return RequiredValues{{lowered(*value)}, {}};
+    if (value) return RequiredValues{{eql::text::folded(*value)}, {}};
     return std::nullopt;
   }
   if (const auto* in = e.as<eql::InList>(); in && !in->negated && is_field(in->value, field)) {
@@ -118,7 +112,7 @@ void RuleIndex::add(uint32_t rule, const eql::Expr* condition) {
 void RuleIndex::collect(const Key& key, std::string_view value) {
   if (key.empty()) return;
   folded_.assign(value);
-  for (char& c : folded_) c = ascii_lower(c);
+  for (char& c : folded_) c = eql::text::fold(c);
   if (const auto it = key.values.find(std::string_view(folded_)); it != key.values.end()) {
     scratch_.insert(scratch_.end(), it->second.begin(), it->second.end());
   }

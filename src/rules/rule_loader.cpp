@@ -249,11 +249,11 @@ void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics
   into.files.push_back(path);
   YamlSource src;
   if (!src.load(path, d)) return;
-  YAML::Node list = src.root();
-  if (list.IsMap()) {
-    src.reject_unknown_keys(list, {"exceptions"}, d);
-    list = list["exceptions"];
-  }
+  const YAML::Node root = src.root();
+  if (root.IsMap()) src.reject_unknown_keys(root, {"exceptions"}, d);
+  // Initialized, never assigned: yaml-cpp's Node assignment rewrites the
+  // document node instead of rebinding the variable.
+  const YAML::Node list = root.IsMap() ? root["exceptions"] : root;
   if (!list || list.IsNull()) return;  // an empty file is fine
   if (!list.IsSequence()) {
     src.error(list, "expected a list of exceptions ({rule_id, condition, description})", d);

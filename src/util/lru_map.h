@@ -39,17 +39,8 @@ class LruMap {
       order_.splice(order_.begin(), order_, it->second);
       return it->second->second;
     }
-    if (index_.size() >= capacity_) {
-      // Reuse the evicted node instead of freeing and allocating a new one.
-      auto last = std::prev(order_.end());
-      index_.erase(last->first);
-      ++evictions_;
-      last->first = key;
-      last->second = std::move(value);
-      order_.splice(order_.begin(), order_, last);
-    } else {
-      order_.emplace_front(key, std::move(value));
-    }
+    if (index_.size() >= capacity_) return replace_oldest(key, std::move(value));
+    order_.emplace_front(key, std::move(value));
     index_.emplace(key, order_.begin());
     return order_.front().second;
   }

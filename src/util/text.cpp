@@ -6,23 +6,6 @@
 namespace auditeql::util {
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-}  // namespace
-
-bool is_hex_string(std::string_view s) {
-  if (s.empty() || s.size() % 2 != 0) return false;
-  for (char c : s) {
-    if (hex_digit(c) < 0) return false;
-  }
-  return true;
-}
-
 // Hex digit values by byte, -1 for anything else: arguments and names are
 // hex-encoded whenever they hold a space, so this runs on many execs.
 constexpr auto kHexValue = [] {
@@ -33,6 +16,18 @@ constexpr auto kHexValue = [] {
   for (int c = 'A'; c <= 'F'; ++c) table[c] = static_cast<int8_t>(c - 'A' + 10);
   return table;
 }();
+
+}  // namespace
+
+int hex_digit(char c) { return kHexValue[static_cast<unsigned char>(c)]; }
+
+bool is_hex_string(std::string_view s) {
+  if (s.empty() || s.size() % 2 != 0) return false;
+  for (char c : s) {
+    if (hex_digit(c) < 0) return false;
+  }
+  return true;
+}
 
 bool append_hex_decoded(std::string_view hex, std::string& out) {
   if (hex.size() % 2 != 0) return false;

@@ -90,6 +90,23 @@ BOOST_AUTO_TEST_CASE(a_lone_live_event_alerts_within_a_second) {
   BOOST_TEST(setup.log().find("stopping (signal)") != std::string::npos, setup.log());
 }
 
+BOOST_AUTO_TEST_CASE(sigterm_still_processes_what_auditd_wrote_before_it) {
+  PluginSetup setup;
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  BOOST_TEST(eventually([&] { return setup.log().find("started") != std::string::npos; }), setup.log());
+  const int64_t t0 = 1795413900000;
+  // Far more than a pipe holds, so that the last of it is still in the pipe
+  // or the reader's queue when the signal comes.
+  std::string records = shell(t0);
+  constexpr int kCopies = 3000;
+  for (int i = 0; i < kCopies; ++i) records += cp_into_boot(10 + i, t0 + 10 + i, "/boot/f" + std::to_string(i));
+  plugin.write(records);
+  plugin.signal(SIGTERM);
+  BOOST_TEST(plugin.wait(20s) == 0);
+  BOOST_TEST(setup.log().find("stopping (signal)") != std::string::npos, setup.log());
+  BOOST_TEST(setup.log().find(" starts=" + std::to_string(kCopies + 1) + " ") != std::string::npos, setup.log());
+}
+
 BOOST_AUTO_TEST_CASE(sighup_with_a_broken_exception_keeps_the_old_rules_then_a_good_one_applies) {
   PluginSetup setup;
   ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
