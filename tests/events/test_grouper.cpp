@@ -251,6 +251,29 @@ BOOST_AUTO_TEST_CASE(bad_hex_and_missing_fields_do_not_stop_the_stream) {
   BOOST_TEST(by_serial(g, 13) != nullptr);  // the stream went on
 }
 
+BOOST_AUTO_TEST_CASE(numbers_out_of_range_are_unknown_not_wrapped) {
+  const std::string log =
+      "type=SYSCALL msg=audit(1.001:20): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=-9223372036854775808 "
+      "pid=9223372036854775808 uid=-9223372036854775807 euid=99999999999999999999 gid=18446744073709551615 comm=\"x\" exe=\"/bin/x\"\n"
+      "type=EXECVE msg=audit(1.001:20): argc=1 a0=\"x\"\n"
+      "type=PATH msg=audit(1.001:20): item=0 name=\"/bin/x\" inode=18446744073709551616 nametype=NORMAL\n"
+      "type=PROCTITLE msg=audit(1.001:20): proctitle=78\n"
+      "type=SYSCALL msg=audit(1.002:21): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=-9223372036854775807 "
+      "pid=9223372036854775807 uid=0 comm=\"y\" exe=\"/bin/y\"\n"
+      "type=EXECVE msg=audit(1.002:21): argc=1 a0=\"y\"\n"
+      "type=PATH msg=audit(1.002:21): item=0 name=\"/bin/y\" inode=18446744073709551615 nametype=NORMAL\n"
+      "type=PROCTITLE msg=audit(1.002:21): proctitle=79\n";
+  const auto g = group(log);
+  // A pid above INT64_MAX is no pid: that exec is not an event.
+  BOOST_TEST(by_serial(g, 20) == nullptr);
+  const AuditEvent* edge = by_serial(g, 21);
+  BOOST_REQUIRE(edge != nullptr);
+  BOOST_TEST(edge->pid == INT64_MAX);
+  BOOST_TEST(edge->ppid == -INT64_MAX);
+  BOOST_REQUIRE(edge->paths.size() == 1u);
+  BOOST_TEST(edge->paths[0].inode == UINT64_MAX);
+}
+
 BOOST_AUTO_TEST_CASE(thread_clones_are_not_forks) {
   const std::string log =
       "type=SYSCALL msg=audit(1.001:10): arch=c000003e syscall=56 success=yes exit=101 a0=3d0f00 a1=0 a2=0 a3=0 items=0 ppid=1 pid=100 comm=\"t\" exe=\"/bin/t\" key=\"bp_fork\"\n"
