@@ -96,7 +96,7 @@ void InputReader::run() {
     if (ended || stopping) break;
     // Let records gather instead of waking for each one, unless plenty came
     // at once: then auditd is busy and its socket must not fill.
-    if (filled < kBatchBytes) std::this_thread::sleep_for(kReadPause);
+    if (filled < kBusyDrainBytes) std::this_thread::sleep_for(kReadPause);
   }
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags);
   std::lock_guard lock(mutex_);

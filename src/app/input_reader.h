@@ -39,7 +39,10 @@ class InputReader {
   void start();
   void stop();
 
-  static constexpr std::chrono::milliseconds kReadPause{10};
+  static constexpr std::chrono::milliseconds kReadPause{5};
+  // A drain this large means auditd's socket was about half full (its send
+  // buffer, ~208 KiB of kernel memory, holds roughly 170 records): read on.
+  static constexpr size_t kBusyDrainBytes = 16 * 1024;
   static constexpr std::chrono::milliseconds kBatchWait{20};
   static constexpr size_t kBatchBytes = 64 * 1024;
 
