@@ -1,5 +1,6 @@
 #include "records/record_stream.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -12,6 +13,20 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 bool is_type_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '_' || c == '[' || c == ']';
+}
+
+constexpr char kEnrichedSeparator = '\x1d';
+
+// The token `NAME...` of an enriched tail ("ARCH=x86_64 ... UID=\"root\" ..."),
+// matched at a token start so that AUID= is not taken for UID=; empty if absent.
+std::string_view enriched_token(std::string_view tail, std::string_view name) {
+  for (size_t pos = 0; pos < tail.size();) {
+    const size_t end = std::min(tail.find(' ', pos), tail.size());
+    const std::string_view token = tail.substr(pos, end - pos);
+    if (token.substr(0, name.size()) == name) return token;
+    pos = end + 1;
+  }
+  return {};
 }
 
 }  // namespace
@@ -100,7 +115,25 @@ void RecordStream::append_compacted(std::string_view line, const RecordHeader& h
     out_ += '\n';
     return;
   }
-  out_.append(line);
+  // The ENRICHED tail after \x1d repeats raw fields in readable form, and
+  // libauparse would parse every token of it. Only the user name (UID=) is
+  // read downstream, and it must come from the log, not this host's user
+  // database: keep that one token of a SYSCALL record, drop the rest.
+  const void* sep = std::memchr(line.data() + h.end, kEnrichedSeparator, line.size() - h.end);
+  if (sep == nullptr) {
+    out_.append(line);
+    out_ += '\n';
+    return;
+  }
+  ++stats_.compacted;
+  const size_t at = static_cast<size_t>(static_cast<const char*>(sep) - line.data());
+  out_.append(line.substr(0, at));
+  if (type == "SYSCALL") {
+    if (const std::string_view uid = enriched_token(line.substr(at + 1), "UID="); !uid.empty()) {
+      out_ += kEnrichedSeparator;
+      out_.append(uid);
+    }
+  }
   out_ += '\n';
 }
 

@@ -56,8 +56,10 @@ class RecordStream {
   // Leave out what no stage after this one reads, so that libauparse does
   // not parse it: BPRM_FCAPS records are dropped, and each PROCTITLE record
   // (which also marks the end of its event) becomes the EOE record that
-  // marks it just as well, without the long hex title. Records are then
-  // handed on as a compacted copy instead of in place.
+  // marks it just as well, without the long hex title; the interpreted
+  // (ENRICHED) fields after \x1d are dropped but for a SYSCALL record's
+  // UID=, which carries the user name. Records are then handed on as a
+  // compacted copy instead of in place.
   void set_compact(bool compact) { compact_ = compact; }
 
   // Feeds any number of bytes; complete lines are handled before returning.

@@ -109,4 +109,26 @@ BOOST_AUTO_TEST_CASE(hostile_arguments_stay_inside_their_json_string) {
   BOOST_TEST(args[5].as_string() == "bad\xef\xbf\xbd\xef\xbf\xbdutf8");  // invalid bytes become U+FFFD
 }
 
+BOOST_AUTO_TEST_CASE(user_names_come_from_the_enriched_log_not_this_host) {
+  // uid 4242 has no name here; the log's own UID= says who it was.
+  const std::string log =
+      "type=SYSCALL msg=audit(1795413900.001:5): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=1 pid=77 "
+      "auid=4242 uid=4242 gid=0 euid=4242 comm=\"id\" exe=\"/usr/bin/id\" key=\"k\"\x1d"
+      "ARCH=x86_64 SYSCALL=execve AUID=\"bob\" UID=\"alice\" GID=\"root\" EUID=\"alice\"\n"
+      "type=EXECVE msg=audit(1795413900.001:5): argc=1 a0=\"id\"\n"
+      "type=CWD msg=audit(1795413900.001:5): cwd=\"/\"\n"
+      "type=PATH msg=audit(1795413900.001:5): item=0 name=\"/usr/bin/id\" inode=1 dev=fe:00 mode=0100755 ouid=0 "
+      "ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\x1dOUID=\"root\" OGID=\"root\"\n"
+      "type=PROCTITLE msg=audit(1795413900.001:5): proctitle=6964\n";
+  const auto result = run_command({kBinary, "events", "-"}, log);
+  BOOST_TEST(result.exit_code == 0);
+  const auto docs = parse_ndjson(result.out);
+  BOOST_REQUIRE(docs.size() == 1u);
+  const auto* user = docs[0].find("user");
+  BOOST_REQUIRE(user != nullptr);
+  const auto* name = user->find("name");
+  BOOST_REQUIRE_MESSAGE(name != nullptr, result.out);
+  BOOST_TEST(name->as_string() == "alice");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -129,6 +129,25 @@ BOOST_AUTO_TEST_CASE(compaction_drops_what_nothing_reads) {
   BOOST_TEST(c.stream.stats().skipped() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(compaction_keeps_only_the_enriched_user_name) {
+  Collector c;
+  c.stream.set_compact(true);
+  const std::string syscall =
+      "type=SYSCALL msg=audit(1.003:9): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=1 pid=2 auid=7 uid=4242 "
+      "comm=\"x\" exe=\"/bin/x\" key=\"k\"";
+  c.stream.feed(syscall + "\x1d" + "ARCH=x86_64 SYSCALL=execve AUID=\"bob\" UID=\"alice\" GID=\"staff\"\n" +
+                "type=CWD msg=audit(1.003:9): cwd=\"/\"\x1d\n" +  // ausearch --raw's bare separator
+                "type=PATH msg=audit(1.003:9): item=0 name=\"/bin/x\" ouid=0\x1dOUID=\"root\"\n" +
+                syscall + "\x1d" + "AUID=\"bob\"\n");
+  c.stream.finish();
+  BOOST_REQUIRE(c.lines.size() == 4u);
+  BOOST_TEST(c.lines[0] == syscall + "\x1d" + "UID=\"alice\"");
+  BOOST_TEST(c.lines[1] == "type=CWD msg=audit(1.003:9): cwd=\"/\"");
+  BOOST_TEST(c.lines[2] == "type=PATH msg=audit(1.003:9): item=0 name=\"/bin/x\" ouid=0");
+  BOOST_TEST(c.lines[3] == syscall);  // AUID= is not UID=
+  BOOST_TEST(c.stream.stats().compacted == 4u);
+}
+
 BOOST_AUTO_TEST_CASE(crlf_endings_are_stripped) {
   Collector c;
   c.stream.feed(kExec + "\r\n");
