@@ -1,13 +1,18 @@
 #include "rules/rule_index.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "eql/text.h"
 
 namespace auditeql::rules {
 namespace {
 
-constexpr std::string_view kKeyFields[] = {"process.name", "process.parent.name", "process.executable"};
+// Single-valued fields that rules commonly pin to a few values, in the order
+// add() tries them; candidates() reads them in the same numbering.
+constexpr std::string_view kKeyFields[] = {"process.name",   "process.parent.name", "process.executable",
+                                           "process.parent.executable", "file.extension", "file.name",
+                                           "file.path"};
 
 bool is_field(const eql::ExprPtr& e, std::string_view name) {
   const auto* f = e ? e->as<eql::Field>() : nullptr;
@@ -93,6 +98,7 @@ std::optional<RequiredValues> required_values(const eql::Expr& e, std::string_vi
 }
 
 void RuleIndex::add(uint32_t rule, const eql::Expr* condition) {
+  static_assert(std::size(kKeyFields) == kKeys);
   for (size_t k = 0; condition != nullptr && k < kKeys; ++k) {
     const auto required = required_values(*condition, kKeyFields[k]);
     if (!required) continue;
@@ -128,7 +134,15 @@ const std::vector<uint32_t>& RuleIndex::candidates(const ecs::Event& event) {
     collect(keys_[0], event.process->name);
     collect(keys_[2], event.process->executable);
   }
-  if (event.parent) collect(keys_[1], event.parent->name);
+  if (event.parent) {
+    collect(keys_[1], event.parent->name);
+    collect(keys_[3], event.parent->executable);
+  }
+  if (event.kind != ecs::EventKind::ProcessStart) {
+    collect(keys_[4], event.file_extension());
+    collect(keys_[5], event.file_name());
+    collect(keys_[6], event.file_path);
+  }
   if (scratch_.size() != before) {
     std::sort(scratch_.begin(), scratch_.end());
     scratch_.erase(std::unique(scratch_.begin(), scratch_.end()), scratch_.end());

@@ -52,7 +52,7 @@ class RuleIndex {
     std::vector<std::pair<std::string, std::vector<uint32_t>>> prefixes;
     bool empty() const { return values.empty() && prefixes.empty(); }
   };
-  static constexpr size_t kKeys = 3;  // process.name, process.parent.name, process.executable
+  static constexpr size_t kKeys = 7;  // kKeyFields in rule_index.cpp
 
   void collect(const Key& key, std::string_view value);
 

@@ -69,6 +69,7 @@ BOOST_AUTO_TEST_CASE(the_index_changes_no_verdict_of_the_elastic_corpus_on_real_
   auto set = rules::Ruleset::compile(loaded, d);
   BOOST_REQUIRE(set.size() == 318u);
   BOOST_TEST(set.indexed(ecs::EventKind::ProcessStart) > 150u);
+  BOOST_TEST(set.indexed(ecs::EventKind::FileCreation) > 40u, set.indexed(ecs::EventKind::FileCreation));
   size_t events = 0, matches = 0;
   const auto check = [&](const ecs::Event& e, const std::string& where) {
     ++events;
