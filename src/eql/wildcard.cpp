@@ -21,6 +21,7 @@ WildcardPattern::WildcardPattern(std::string_view pattern, bool fold_case)
       current = Segment{i + 1, 0, false};
     } else if (c == '?') {
       literal_ = false;
+      if (!current.has_any_char) current.literal_prefix = i - current.begin;
       current.has_any_char = true;
     }
   }
@@ -73,7 +74,14 @@ size_t WildcardPattern::find_segment(std::string_view value, size_t from, size_t
     return hit == kNoMatch ? kNoMatch : hit + s.length;
   }
   const std::string_view window = value.substr(0, limit);
+  const std::string_view prefix = std::string_view(pattern_).substr(s.begin, s.literal_prefix);
   for (size_t start = from; start < limit; start += text::sequence_length(value, start)) {
+    // Jump to where the part before the first `?` occurs: a plain search,
+    // instead of trying the segment at every position.
+    if (!prefix.empty()) {
+      start = text::find(window, prefix, start, fold_);
+      if (start == kNoMatch) return kNoMatch;
+    }
     const size_t end = match_at(window, start, s);
     if (end != kNoMatch) return end;
   }

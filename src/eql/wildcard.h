@@ -31,6 +31,7 @@ class WildcardPattern {
     size_t begin = 0;
     size_t length = 0;
     bool has_any_char = false;  // contains `?`
+    size_t literal_prefix = 0;  // bytes before the first `?`
   };
 
   std::string_view segment_text(const Segment& s) const { return std::string_view(pattern_).substr(s.begin, s.length); }

@@ -241,6 +241,14 @@ BOOST_AUTO_TEST_CASE(glob_matching) {
       {"*/.ssh/authorized_keys*", "/root/.ssh/authorized_keys2", false, true},
       {"*?memfd:*", "/memfd:x (deleted)", false, true},
       {"?memfd:*", "memfd:x", false, false},
+      // a middle segment with `?`: its literal head found by search, then the rest tried
+      {"*/creds/?*", "x/creds/", false, false},
+      {"*/creds/?*", "x/creds//creds/k", false, true},
+      {"*/creds/?x*", "/creds/ay/creds/bx", false, true},
+      {"*/CREDS/?x*", "/creds/ay/Creds/bx", true, true},
+      {"*/creds/?x", "/creds/bx/creds/by", false, false},
+      {"*a?c*", "abababc", false, true},
+      {"*b?\xC3\xA9*", "ab\xC3\xA9\xC3\xA9", false, true},
   };
   for (const GlobCase& c : cases) {
     BOOST_TEST_CONTEXT("pattern '" << c.pattern << "' on '" << c.value << "'") {
