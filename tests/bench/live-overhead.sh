@@ -151,9 +151,9 @@ save_state() {
   } > "$T/state.new" 2> /dev/null && mv -f "$T/state.new" "$T/state"
 }
 
-log() { printf '%s\n' "$*"; }
-step() { printf '\n== %s\n' "$*"; }
-info() { printf '   %s\n' "$*"; }
+# shared helpers: log/step/info, nap, now_us, rand_hex, proc_info, alive, children_of, stop_pid, kstat, devlog_listening
+# shellcheck source=../support/proc_helpers.sh
+source "$(dirname "$SELF")/../support/proc_helpers.sh"
 skip() {
   printf 'SKIPPED: %s\n' "$*"
   exit 77
@@ -167,21 +167,7 @@ die() { # a setup failure: not a measurement
 # helpers (builtins where they run while measuring: every fork+exec is an
 # audit event the plugin and auditd have to process)
 SLEEP_FD=
-nap() { if [ -n "$SLEEP_FD" ]; then read -r -t "$1" -u "$SLEEP_FD" _ 2> /dev/null || true; else sleep "$1"; fi; }
-now_us() { NOW_US=${EPOCHREALTIME/./}; }
-rand_hex() { printf -v RAND '%08x' "$SRANDOM"; }
 
-# proc_info PID: P_STATE, P_PPID, P_START, P_CPU (utime+stime in ticks, all threads)
-proc_info() {
-  local line rest
-  P_STATE= P_PPID= P_START= P_CPU=
-  { IFS= read -r line < "/proc/$1/stat"; } 2> /dev/null || return 1
-  rest=${line##*) }
-  local -a f
-  read -r -a f <<< "$rest"
-  P_STATE=${f[0]} P_PPID=${f[1]} P_START=${f[19]} P_CPU=$((f[11] + f[12]))
-}
-alive() { [ -n "$1" ] && proc_info "$1" && [ "$P_START" = "$2" ] && [ "$P_STATE" != Z ]; }
 cpu_of() { if proc_info "$1"; then CPU=$P_CPU; else CPU=0; fi; }
 # thread_counters PID ARRAY: for every thread of PID, ARRAY[tid]="cpu_ticks
 # voluntary_switches involuntary_switches read_syscalls write_syscalls comm"
@@ -218,37 +204,11 @@ thread_report() {
   done
   TR_LINE=$out
 }
-children_of() {
-  local d
-  CHILDREN=()
-  for d in /proc/[0-9]*; do
-    proc_info "${d#/proc/}" && [ "$P_PPID" = "$1" ] && [ "$P_STATE" != Z ] && CHILDREN+=("${d#/proc/}")
-  done
-}
-stop_pid() { # stop_pid PID START NAME SECONDS [SIGNAL]
-  local pid=$1 start=$2 name=$3 secs=$4 sig=${5:-TERM} i
-  alive "$pid" "$start" || { wait "$pid" 2> /dev/null; return 0; }
-  kill -"$sig" "$pid" 2> /dev/null
-  for ((i = 0; i < secs * 20; i++)); do alive "$pid" "$start" || break; nap 0.05; done
-  if alive "$pid" "$start"; then
-    log "   $name (pid $pid) ignored SIG$sig for ${secs}s: SIGKILL"
-    kill -KILL "$pid" 2> /dev/null
-    for ((i = 0; i < 40; i++)); do alive "$pid" "$start" || break; nap 0.05; done
-  fi
-  wait "$pid" 2> /dev/null
-  return 0
-}
-kstat() { auditctl -s 2> /dev/null | awk -v k="$1" '$1 == k { print $2 }'; }
 declare -A KS=()
 kstat_all() { # KS[name]=value for every line of auditctl -s (one exec)
   local k v
   KS=()
   while read -r k v _; do [ -n "$k" ] && KS[$k]=$v; done < <(auditctl -s 2> /dev/null)
-}
-devlog_listening() {
-  local target
-  target=$(readlink -f /dev/log 2> /dev/null) || return 1
-  [ -S "$target" ] && awk -v t="$target" '$NF == t { found = 1 } END { exit !found }' /proc/net/unix 2> /dev/null
 }
 secs() { # secs TICKS -> seconds with 2 decimals (CLK_TCK)
   awk -v t="$1" -v hz="$HZ" 'BEGIN { printf "%.2f", t / hz }'

@@ -92,9 +92,9 @@ FAILED=()
 LATENCIES=()
 T_BEGIN=${EPOCHREALTIME/./}
 
-log() { printf '%s\n' "$*"; }
-step() { printf '\n== %s\n' "$*"; }
-info() { printf '   %s\n' "$*"; }
+# shared helpers: log/step/info, nap, now_us, rand_hex, proc_info, alive, children_of, stop_pid, kstat, devlog_listening
+# shellcheck source=../support/proc_helpers.sh
+source "$(dirname "$(readlink -f "$0")")/../support/proc_helpers.sh"
 pass() { PASSES=$((PASSES + 1)); printf 'PASS: %s\n' "$*"; }
 fail() { FAILS=$((FAILS + 1)); FAILED+=("$*"); printf 'FAIL: %s\n' "$*"; }
 check() { # check DESCRIPTION COMMAND...: PASS when the command succeeds
@@ -131,49 +131,8 @@ summary() {
 # small helpers (builtins where they run in polling loops: every fork+exec on
 # this machine is an audit event the plugin has to process)
 SLEEP_FD=
-nap() { # sleep without forking
-  if [ -n "$SLEEP_FD" ]; then read -r -t "$1" -u "$SLEEP_FD" _ 2>/dev/null || true; else sleep "$1"; fi
-}
-now_us() { NOW_US=${EPOCHREALTIME/./}; }
-rand_hex() { printf -v RAND '%08x' "$SRANDOM"; }
 
-# proc_info PID: P_STATE, P_PPID, P_START (start time in clock ticks); 1 if gone
-proc_info() {
-  local line rest
-  P_STATE= P_PPID= P_START=
-  { IFS= read -r line < "/proc/$1/stat"; } 2>/dev/null || return 1
-  rest=${line##*) }
-  local -a f
-  read -r -a f <<< "$rest"
-  P_STATE=${f[0]} P_PPID=${f[1]} P_START=${f[19]}
-}
-# alive PID START: the very process we started is running (not a zombie)
-alive() {
-  [ -n "$1" ] && proc_info "$1" && [ "$P_START" = "$2" ] && [ "$P_STATE" != Z ]
-}
 gone() { ! alive "$1" "$2"; }
-children_of() { # CHILDREN=(pids whose parent is $1)
-  local d
-  CHILDREN=()
-  for d in /proc/[0-9]*; do
-    proc_info "${d#/proc/}" && [ "$P_PPID" = "$1" ] && [ "$P_STATE" != Z ] && CHILDREN+=("${d#/proc/}")
-  done
-}
-# stop_pid PID START NAME SECONDS: SIGTERM, wait, then SIGKILL; only that process
-stop_pid() {
-  local pid=$1 start=$2 name=$3 secs=$4 i
-  alive "$pid" "$start" || { wait "$pid" 2>/dev/null; return 0; }
-  kill -TERM "$pid" 2>/dev/null
-  for ((i = 0; i < secs * 20; i++)); do alive "$pid" "$start" || break; nap 0.05; done
-  if alive "$pid" "$start"; then
-    log "   $name (pid $pid) ignored SIGTERM for ${secs}s: SIGKILL"
-    kill -KILL "$pid" 2>/dev/null
-    for ((i = 0; i < 40; i++)); do alive "$pid" "$start" || break; nap 0.05; done
-  fi
-  wait "$pid" 2>/dev/null   # reap when it is our child
-  return 0
-}
-kstat() { auditctl -s 2>/dev/null | awk -v k="$1" '$1 == k { print $2 }'; }
 
 # ----------------------------------------------------------------------------
 # teardown: runs from the EXIT trap, or from the guard process when this script
@@ -338,12 +297,6 @@ collect() {
       fi
     done
   done
-}
-devlog_listening() { # some socket is bound to /dev/log (or to what it links to)
-  local target
-  target=$(readlink -f /dev/log 2> /dev/null) || return 1
-  [ -S "$target" ] && grep -qF " $target" /proc/net/unix 2> /dev/null \
-    && awk -v t="$target" '$NF == t { found = 1 } END { exit !found }' /proc/net/unix
 }
 
 # select_alerts MARKER MODE: SEL=(indexes of JSON alert lines of our plugin
