@@ -3,15 +3,36 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 namespace auditeql::app {
 
-InputReader::InputReader(int fd, size_t max_queued_bytes) : fd_(fd), max_queued_(max_queued_bytes) {}
+std::chrono::milliseconds read_pause(size_t read_bytes, std::chrono::microseconds since_last_read,
+                                     std::chrono::milliseconds max_pause) {
+  using std::chrono::milliseconds;
+  if (read_bytes >= InputReader::kBusyReadBytes || max_pause.count() <= 0) return milliseconds(0);
+  if (read_bytes == 0 || since_last_read.count() <= 0) return max_pause;
+  // Time for kTargetDrainBytes to arrive at the rate just seen.
+  const double us = static_cast<double>(InputReader::kTargetDrainBytes) * static_cast<double>(since_last_read.count()) /
+                    static_cast<double>(read_bytes);
+  const double ms = std::min(us / 1000.0, static_cast<double>(max_pause.count()));
+  return milliseconds(static_cast<int64_t>(ms));
+}
 
-InputReader::~InputReader() { stop(); }
+InputReader::InputReader(int fd, size_t max_queued_bytes, std::chrono::milliseconds max_pause)
+    : fd_(fd), max_queued_(max_queued_bytes), max_pause_ms_(max_pause.count()) {
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+InputReader::~InputReader() {
+  stop();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
 
 void InputReader::start() {
   // Signals are for the main thread, which handles them between batches.
@@ -24,79 +45,122 @@ void InputReader::start() {
 
 void InputReader::stop() {
   stop_ = true;
+  if (wake_fd_ >= 0) {
+    const uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  }
   if (thread_.joinable()) thread_.join();
 }
 
-void InputReader::push(std::string bytes) {
+void InputReader::push(const char* data, size_t size) {
   std::lock_guard lock(mutex_);
-  if (queued_bytes_ + bytes.size() > max_queued_) {
-    bytes_dropped_ += bytes.size();
+  if (size == 0) return;
+  if (queued_bytes_ + size > max_queued_) {
+    bytes_dropped_ += size;
     ++chunks_dropped_;
-    resync_ = true;
+    mid_line_ = data[size - 1] != '\n';
+    gap_pending_ = true;
     return;
   }
-  bool gap = false;
-  if (resync_) {
-    // Resume at a line boundary; the rest of the cut line is dropped too.
-    const size_t nl = bytes.find('\n');
-    if (nl == std::string::npos) {
-      bytes_dropped_ += bytes.size();
-      return;
-    }
-    bytes_dropped_ += nl + 1;
-    bytes.erase(0, nl + 1);
-    resync_ = false;
-    gap = true;
+  if (mid_line_) {
+    // The next chunk queued must start a line: drop the rest of the cut one.
+    const auto* nl = static_cast<const char*>(std::memchr(data, '\n', size));
+    const size_t cut = nl == nullptr ? size : static_cast<size_t>(nl - data) + 1;
+    bytes_dropped_ += cut;
+    data += cut;
+    size -= cut;
+    if (nl == nullptr) return;
+    mid_line_ = false;
+    if (size == 0) return;
   }
-  const bool was_empty = queue_.empty();
+  const bool gap = gap_pending_;
+  gap_pending_ = false;
+  std::string bytes;
+  if (!spares_.empty()) {
+    bytes = std::move(spares_.back());
+    spares_.pop_back();
+  }
+  bytes.assign(data, size);
   const size_t before = queued_bytes_;
-  queued_bytes_ += bytes.size();
+  queued_bytes_ += size;
   if (queued_bytes_ > peak_queued_) peak_queued_ = queued_bytes_;
   queue_.push_back({std::move(bytes), gap});
-  // Wake the consumer for the first data and when a batch is full, not for every read.
-  if (was_empty || (before < kBatchBytes && queued_bytes_ >= kBatchBytes)) ready_.notify_one();
+  if (before < kBatchBytes && queued_bytes_ >= kBatchBytes) ready_.notify_one();
 }
 
-size_t InputReader::drain(std::string& buffer, bool& ended) {
-  size_t filled = 0;
-  for (;;) {
-    const ssize_t n = ::read(fd_, buffer.data() + filled, buffer.size() - filled);
-    if (n > 0) {
-      filled += static_cast<size_t>(n);
-      if (filled == buffer.size()) return filled;
-      continue;
+void InputReader::recycle(std::deque<InputChunk>& used) {
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& chunk : used) {
+      if (spares_.size() >= kMaxSpareChunks) break;
+      chunk.bytes.clear();
+      spares_.push_back(std::move(chunk.bytes));
     }
+  }
+  used.clear();
+}
+
+void InputReader::wait_for_input() {
+  pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+  // Without an eventfd, look at stop_ five times a second.
+  const int timeout_ms = wake_fd_ >= 0 ? -1 : 200;
+  while (!stop_) {
+    const int ready = ::poll(fds, wake_fd_ >= 0 ? 2 : 1, timeout_ms);
+    if (ready > 0) return;
+    if (ready < 0 && errno != EINTR) return;  // the read reports what is wrong
+  }
+}
+
+bool InputReader::input_ready_now() const {
+  pollfd pfd{fd_, POLLIN, 0};
+  return ::poll(&pfd, 1, 0) != 0;  // an error is reported by the read
+}
+
+void InputReader::pause(std::chrono::milliseconds pause) {
+  if (pause.count() <= 0 || stop_) return;
+  if (wake_fd_ < 0) {
+    std::this_thread::sleep_for(pause);
+    return;
+  }
+  pollfd wake{wake_fd_, POLLIN, 0};
+  ::poll(&wake, 1, static_cast<int>(pause.count()));
+}
+
+size_t InputReader::read_available(std::string& buffer, bool& ended) {
+  for (;;) {
+    const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
+    ++reads_;
+    if (n > 0) return static_cast<size_t>(n);
     if (n < 0 && errno == EINTR) continue;
     if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) ended = true;  // auditd closed the socket, or an error
-    return filled;
+    return 0;
   }
 }
 
 void InputReader::run() {
-  constexpr size_t kChunk = 256 * 1024;
-  std::string buffer(kChunk, '\0');
-  // Non-blocking, so that one wake-up drains everything auditd has written.
+  std::string buffer(kReadBufferBytes, '\0');
+  // Non-blocking: the last read after stop() must not wait for more.
   const int flags = ::fcntl(fd_, F_GETFL);
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
   bool ended = false;
+  auto last_read = std::chrono::steady_clock::now();
   for (;;) {
-    // Once asked to stop, one last drain takes what auditd wrote before.
+    wait_for_input();
+    // Once asked to stop, the reads go on until what auditd wrote before
+    // has been taken, and no longer (the input may be blocking).
     const bool stopping = stop_;
-    if (!stopping) {
-      pollfd pfd{fd_, POLLIN, 0};
-      const int ready = ::poll(&pfd, 1, 200);
-      if (ready < 0 && errno != EINTR) break;
-      if (ready <= 0) continue;
-    }
-    const size_t filled = drain(buffer, ended);
+    if (stopping && !input_ready_now()) break;
+    const size_t filled = read_available(buffer, ended);
+    const auto now = std::chrono::steady_clock::now();
     if (filled > 0) {
       bytes_read_ += filled;
-      push(std::string(buffer.data(), filled));
+      push(buffer.data(), filled);
     }
-    if (ended || stopping) break;
-    // Let records gather instead of waking for each one, unless plenty came
-    // at once: then auditd is busy and its socket must not fill.
-    if (filled < kBusyDrainBytes) std::this_thread::sleep_for(kReadPause);
+    if (ended) break;
+    if (stopping) continue;
+    pause(read_pause(filled, std::chrono::duration_cast<std::chrono::microseconds>(now - last_read),
+                     std::chrono::milliseconds(max_pause_ms_.load())));
+    last_read = now;
   }
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags);
   std::lock_guard lock(mutex_);
@@ -104,14 +168,15 @@ void InputReader::run() {
   ready_.notify_one();
 }
 
-bool InputReader::take(std::deque<InputChunk>& out, std::chrono::milliseconds idle_timeout) {
+bool InputReader::take(std::deque<InputChunk>& out, std::chrono::milliseconds max_wait) {
   std::unique_lock lock(mutex_);
-  if (queue_.empty() && !ended_) ready_.wait_for(lock, idle_timeout, [&] { return !queue_.empty() || ended_; });
-  if (!queue_.empty() && !ended_ && queued_bytes_ < kBatchBytes) {
-    ready_.wait_for(lock, kBatchWait, [&] { return queued_bytes_ >= kBatchBytes || ended_; });
-  }
+  ready_.wait_for(lock, max_wait, [&] { return queued_bytes_ >= kBatchBytes || ended_; });
   if (queue_.empty()) return !ended_;
-  out.swap(queue_);
+  if (out.empty()) {
+    out.swap(queue_);
+  } else {
+    for (auto& chunk : queue_) out.push_back(std::move(chunk));
+  }
   queue_.clear();
   queued_bytes_ = 0;
   return true;

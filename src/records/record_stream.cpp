@@ -240,8 +240,8 @@ void RecordStream::discard_partial_line() {
     ++stats_.malformed;
     partial_.clear();
   }
-  // The next bytes start in the middle of some line: skip to its end.
-  discarding_ = true;
+  // Also ends an oversized line being skipped: what comes next is a new line.
+  discarding_ = false;
 }
 
 bool read_fd_into(int fd, RecordStream& stream, std::string& error) {

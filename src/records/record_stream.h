@@ -68,7 +68,10 @@ class RecordStream {
   // End of input: a last line without '\n' (a truncated file) is still handled.
   void finish();
   // Input was lost before the next bytes: the line in progress is incomplete
-  // and is dropped (counted as malformed) instead of being glued to what follows.
+  // and is dropped (counted as malformed) instead of being glued to what
+  // follows. The next bytes must start a line: whoever lost the input
+  // resumes at a line boundary (the plugin's input reader does), so that no
+  // intact record after the gap is skipped too.
   void discard_partial_line();
 
   const RecordStats& stats() const { return stats_; }

@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_good_configuration_is_listed) {
   dir.mkdir("exceptions.d");
   const auto config = dir.write("auditeql.yaml", "rule_directories: [" + std::string(AUDITEQL_SOURCE_DIR) + "/conf/rules, " +
                                                      dir.str() + "/rules.d]\nexception_directories: [" + dir.str() +
-                                                     "/exceptions.d]\nsyslog_facility: local3\n");
+                                                     "/exceptions.d]\nsyslog_facility: local3\nmax_read_pause_ms: 0\n");
   const auto r = run_command({kBinary, "check", "--config", config});
   BOOST_TEST(r.exit_code == 0, r.out << r.err);
   BOOST_TEST(r.out.find("rules: 5 enabled, 0 disabled") != std::string::npos, r.out);
@@ -80,12 +80,14 @@ BOOST_AUTO_TEST_CASE(a_good_configuration_is_listed) {
 
 BOOST_AUTO_TEST_CASE(configuration_errors_are_positioned_and_fatal) {
   testing::TempDir dir;
-  const auto config = dir.write("auditeql.yaml", "syslog_facility: kernel\nmax_alert_bytes: lots\nthrottle_windw: 5\n");
+  const auto config = dir.write("auditeql.yaml", "syslog_facility: kernel\nmax_alert_bytes: lots\nthrottle_windw: 5\n"
+                                                 "max_read_pause_ms: 500\n");
   const auto r = run_command({kBinary, "check", "--config", config});
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find(config + ":1:18: error: unknown syslog facility 'kernel'") != std::string::npos, r.err);
   BOOST_TEST(r.err.find(config + ":2:18: error: 'max_alert_bytes' must be a whole number") != std::string::npos, r.err);
   BOOST_TEST(r.err.find(config + ":3:1: error: unknown key 'throttle_windw'") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find(config + ":4:20: error: 'max_read_pause_ms' must be between 0 and 50") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_broken_rule_is_an_error_never_a_silent_skip) {

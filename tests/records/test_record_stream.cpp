@@ -90,6 +90,27 @@ BOOST_AUTO_TEST_CASE(oversized_lines_are_dropped_and_the_stream_goes_on) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(after_an_input_gap_the_cut_line_is_dropped_and_the_next_line_kept) {
+  Collector c;
+  // The line in progress was cut by the gap; the input resumes at a line start.
+  c.stream.feed(kExec + "\n" + kExec.substr(0, 40));
+  c.stream.discard_partial_line();
+  c.stream.feed(kExec + "\n");
+  c.stream.finish();
+  BOOST_TEST(c.lines.size() == 2u);
+  BOOST_TEST(c.stream.stats().malformed == 1u);
+  // Also when the gap comes while an oversized line is being skipped.
+  Collector d;
+  std::string huge = "type=EXECVE msg=audit(1.2:3): a0=";
+  huge.append((1 << 20) + 1, 'A');
+  d.stream.feed(huge);
+  d.stream.discard_partial_line();
+  d.stream.feed(kExec + "\n");
+  d.stream.finish();
+  BOOST_TEST(d.lines.size() == 1u);
+  if (!d.lines.empty()) BOOST_TEST(d.lines[0] == kExec);
+}
+
 BOOST_AUTO_TEST_CASE(binary_garbage_is_counted_and_skipped) {
   Collector c;
   std::string garbage;
