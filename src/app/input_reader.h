@@ -10,12 +10,12 @@
 // Waking up for each record would cost far more than processing it (on a
 // VM a wake-up costs tens of microseconds), so after each read the reader
 // sleeps until about kTargetDrainBytes should have gathered at the rate it
-// just saw, at most max_read_pause_ms (auditeql.yaml). The socket holds ~280 records (33-60 KB for
-// typical records) before auditd's write() blocks, and then auditd's own
-// queue (q_depth, 2000 by default) fills for the rest of the pause. The cap
-// trades CPU for that queue's headroom: on a 2-vCPU VM, an exec storm with
-// 20 ms cost 14 % of auditd's CPU and peaked at 554-1,126 queued records of
-// 2,000; with 5 ms, 22 % and 109-201.
+// just saw, at most max_read_pause_ms (auditeql.yaml). The socket holds ~280
+// records (33-60 KB for typical records) before auditd's write() blocks,
+// and then auditd's own queue (q_depth, 2000 by default) fills for the rest
+// of the pause. The cap trades CPU for that queue's headroom: on a 2-vCPU
+// VM, an exec storm with 20 ms cost 14 % of auditd's CPU and peaked at
+// 554-1,126 queued records of 2,000; with 5 ms, 22 % and 109-201.
 //
 // The consumer does not need to keep pace with auditd, only to keep the
 // queue bounded, so it takes work in larger batches: when kBatchBytes have
@@ -53,7 +53,7 @@ class InputReader {
   void start();
   // Takes effect after the current pause (a reload may change it).
   void set_max_pause(std::chrono::milliseconds max_pause) { max_pause_ms_ = max_pause.count(); }
-  // Reads what is already in the input once more, then ends the thread.
+  // Reads what is already in the input, then ends the thread.
   void stop();
 
   static constexpr std::chrono::milliseconds kDefaultMaxPause{20};

@@ -164,7 +164,8 @@ void Plugin::log_stats(const char* why) {
        << " creations=" << s.normalized.file_creations << " renames=" << s.normalized.file_renames
        << " alerts=" << detector_->alerts() << " throttled=" << detector_->throttled()
        << " truncated=" << detector_->truncated() << " dropped_bytes=" << reader_->bytes_dropped()
-       << " dropped_chunks=" << reader_->chunks_dropped() << " input_reads=" << reader_->reads() << " unknown_parents=" << s.normalized.unknown_parents
+       << " dropped_chunks=" << reader_->chunks_dropped() << " input_reads=" << reader_->reads()
+       << " unknown_parents=" << s.normalized.unknown_parents
        << " proc_lookups=" << s.normalized.proc_lookups << " table=" << pipeline_->normalizer().processes().size()
        << "/" << pipeline_->normalizer().processes().capacity() << " reloads=" << reloads_
        << " failed_reloads=" << failed_reloads_ << " queue_peak_bytes=" << reader_->peak_queued_bytes();
