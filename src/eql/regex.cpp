@@ -464,16 +464,18 @@ class RegexCompiler {
 
 Regex Regex::compile(std::string_view pattern, bool case_insensitive) {
   Regex regex = RegexCompiler(pattern, case_insensitive).run();
-  regex.find_required_bytes(case_insensitive);
+  regex.find_required_bytes();
   return regex;
 }
 
-// A Consume of a single ASCII character (or, folded, of one letter in both
-// cases) that lies on every path from the start to Match is a byte every
-// matching input contains. "On every path" is dominance in the program's
-// control-flow graph, computed with bit sets (small programs only).
-void Regex::find_required_bytes(bool case_insensitive) {
-  fold_ = case_insensitive;
+// A Consume that lies on every path from the start to Match, and whose set
+// holds only ASCII characters, is a byte every matching input contains. Such
+// Consumes are dominators of Match, so they come in one order on every path:
+// a match contains bytes from their sets as a subsequence, in that order
+// (`.*[0-9]\.[0-9]:.*` needs a digit, then a dot, then a digit, then a
+// colon). ASCII bytes are never part of a longer UTF-8 sequence, so the check
+// runs on bytes. Dominance is computed with bit sets (small programs only).
+void Regex::find_required_bytes() {
   const size_t n = program_.size();
   if (n == 0 || n > 1024) return;
   const size_t words = (n + 63) / 64;
@@ -512,31 +514,48 @@ void Regex::find_required_bytes(bool case_insensitive) {
     for (size_t w = 0; w < words; ++w) all_matches[w] &= dom[i][w];
   }
   if (!any_match) return;
+  // Dominators of one node form a chain: the fewer dominators one has
+  // itself, the earlier it comes.
+  std::vector<std::pair<int, uint32_t>> chain;
   for (uint32_t i = 0; i < n; ++i) {
     if (program_[i].op != Op::Consume || !((all_matches[i / 64] >> (i % 64)) & 1)) continue;
     const CharSet& set = sets_[program_[i].x];
-    if (!set.wide.empty()) continue;
-    const int bits = __builtin_popcountll(set.ascii[0]) + __builtin_popcountll(set.ascii[1]);
-    int first = -1;
-    for (int c = 0; c < 128 && first < 0; ++c) {
-      if (set.contains(static_cast<uint32_t>(c))) first = c;
+    if (!set.wide.empty() || (set.ascii[0] | set.ascii[1]) == 0) continue;
+    int depth = 0;
+    for (size_t w = 0; w < words; ++w) depth += __builtin_popcountll(dom[i][w]);
+    chain.emplace_back(depth, i);
+  }
+  std::sort(chain.begin(), chain.end());
+  for (const auto& [depth, i] : chain) {
+    const CharSet& set = sets_[program_[i].x];
+    RequiredClass required;
+    required.bits[0] = set.ascii[0];
+    required.bits[1] = set.ascii[1];
+    if (__builtin_popcountll(set.ascii[0]) + __builtin_popcountll(set.ascii[1]) == 1) {
+      for (int c = 0; c < 128; ++c) {
+        if (set.contains(static_cast<uint32_t>(c))) required.only = static_cast<char>(c);
+      }
     }
-    if (first < 0) continue;
-    const bool one_char = bits == 1;
-    const bool one_letter = case_insensitive && bits == 2 && first >= 'A' && first <= 'Z' && set.contains(first + 32);
-    if (!one_char && !one_letter) continue;
-    const char byte = one_letter ? static_cast<char>(first + 32) : static_cast<char>(first);
-    if (required_.find(byte) == std::string::npos) required_ += byte;
+    required_.push_back(required);
   }
 }
 
 bool Regex::has_required_bytes(std::string_view text) const {
-  for (const char c : required_) {
-    if (std::memchr(text.data(), c, text.size()) != nullptr) continue;
-    if (fold_ && c >= 'a' && c <= 'z' && std::memchr(text.data(), c - 32, text.size()) != nullptr) continue;
-    return false;
+  size_t k = 0;
+  for (size_t i = 0; k < required_.size() && i < text.size(); ++i) {
+    const RequiredClass& want = required_[k];
+    if (want.only != 0) {
+      // A single byte: let memchr skip to it.
+      const void* hit = std::memchr(text.data() + i, want.only, text.size() - i);
+      if (hit == nullptr) return false;
+      i = static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+      ++k;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 128 && ((want.bits[c >> 6] >> (c & 63)) & 1)) ++k;
   }
-  return true;
+  return k == required_.size();
 }
 
 namespace {
@@ -575,8 +594,9 @@ Scratch& scratch() {
 
 }  // namespace
 
-bool Regex::matches(std::string_view input) const {
-  if (!has_required_bytes(input)) return false;
+bool Regex::matches(std::string_view input) const { return has_required_bytes(input) && nfa_matches(input); }
+
+bool Regex::nfa_matches(std::string_view input) const {
   Scratch& work = scratch();
   work.a.reserve(program_.size());
   work.b.reserve(program_.size());

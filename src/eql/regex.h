@@ -45,6 +45,9 @@ class Regex {
 
   // True when the whole of `text` matches.
   bool matches(std::string_view text) const;
+  // The same without the required-bytes prefilter (for tests: it must
+  // never change a verdict).
+  bool nfa_matches(std::string_view text) const;
 
   size_t instruction_count() const { return program_.size(); }
 
@@ -64,15 +67,19 @@ class Regex {
     uint32_t y = 0;  // Split: second target
   };
 
-  // Bytes every match must contain (ASCII; for regex~ a letter stands for
-  // both cases): a cheap memchr rejects most inputs before the NFA runs.
-  void find_required_bytes(bool case_insensitive);
+  // ASCII byte classes every match contains, in this order (a
+  // subsequence): one pass over the input rejects most inputs before the
+  // NFA runs.
+  struct RequiredClass {
+    uint64_t bits[2] = {0, 0};  // the bytes (< 128) of the class
+    char only = 0;              // the class's byte when it has just one
+  };
+  void find_required_bytes();
   bool has_required_bytes(std::string_view text) const;
 
   std::vector<Instruction> program_;
   std::vector<CharSet> sets_;
-  std::string required_;
-  bool fold_ = false;
+  std::vector<RequiredClass> required_;
 };
 
 }  // namespace auditeql::eql

@@ -8,15 +8,21 @@
 namespace auditeql::rules {
 namespace {
 
-// Single-valued fields that rules commonly pin to a few values, in the order
-// add() tries them; candidates() reads them in the same numbering.
-constexpr std::string_view kKeyFields[] = {"process.name",   "process.parent.name", "process.executable",
-                                           "process.parent.executable", "file.extension", "file.name",
-                                           "file.path"};
+constexpr std::string_view kFieldNames[] = {"process.name",        "process.parent.name", "process.executable",
+                                            "process.parent.executable", "file.extension", "file.name",
+                                            "file.path",           "process.args",        "process.parent.args"};
+static_assert(std::size(kFieldNames) == static_cast<size_t>(IndexedField::Count));
 
-bool is_field(const eql::ExprPtr& e, std::string_view name) {
+// A multi-valued field costs one lookup per value, and its values ("-c",
+// "-f") are less telling than a name: a conjunct on it is taken only when
+// it is several times smaller than the alternatives.
+constexpr size_t kMultiValuedWeight = 4;
+
+bool multi_valued(IndexedField f) { return f == IndexedField::ProcessArgs || f == IndexedField::ParentArgs; }
+
+std::optional<IndexedField> field_of(const eql::ExprPtr& e) {
   const auto* f = e ? e->as<eql::Field>() : nullptr;
-  return f != nullptr && f->name == name;
+  return f ? indexed_field(f->name) : std::nullopt;
 }
 
 const std::string* string_literal(const eql::ExprPtr& e) {
@@ -24,124 +30,282 @@ const std::string* string_literal(const eql::ExprPtr& e) {
   return l ? l->string() : nullptr;
 }
 
-// String literals as exact values; for wildcard patterns, "literal*" as a
-// prefix. Anything else (a leading wildcard, a non-string) gives nothing.
-bool collect_literals(const std::vector<eql::ExprPtr>& items, bool wildcards, RequiredValues& out) {
-  for (const auto& item : items) {
-    const std::string* s = string_literal(item);
-    if (s == nullptr) return false;
-    if (!wildcards) {
-      out.values.push_back(eql::text::folded(*s));
-      continue;
-    }
-    const size_t wild = s->find_first_of("*?");
-    if (wild == std::string::npos) {
-      out.values.push_back(eql::text::folded(*s));
-    } else if (wild > 0) {
-      out.prefixes.push_back(eql::text::folded(s->substr(0, wild)));
-    } else {
-      return false;
-    }
+// What a wildcard pattern needs of a value: all of it, or the literal text
+// before its first wildcard or after its last (the longer). False when the
+// pattern pins neither end (`*ssh*`).
+bool add_pattern(std::string_view pattern, FieldRequirement& out) {
+  const size_t first = pattern.find_first_of("*?");
+  if (first == std::string_view::npos) {
+    out.values.push_back(eql::text::folded(pattern));
+    return true;
   }
-  return out.size() > 0;
+  const std::string_view head = pattern.substr(0, first);
+  const std::string_view tail = pattern.substr(pattern.find_last_of("*?") + 1);
+  if (head.empty() && tail.empty()) return false;
+  if (head.size() >= tail.size()) {
+    out.prefixes.push_back(eql::text::folded(head));
+  } else {
+    out.suffixes.push_back(eql::text::folded(tail));
+  }
+  return true;
 }
 
-RequiredValues deduplicated(RequiredValues r) {
-  for (auto* list : {&r.values, &r.prefixes}) {
-    std::sort(list->begin(), list->end());
-    list->erase(std::unique(list->begin(), list->end()), list->end());
+// Whether `|` splits the whole regular expression (outside groups,
+// classes, quotes and escapes): then no branch's prefix is required.
+bool has_top_level_alternation(std::string_view pattern) {
+  int depth = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    switch (pattern[i]) {
+      case '\\': ++i; break;
+      case '"': i = std::min(pattern.find('"', i + 1), pattern.size()); break;
+      case '[':
+        // A class ends at the first unescaped `]`.
+        for (++i; i < pattern.size() && pattern[i] != ']'; ++i) i += pattern[i] == '\\';
+        break;
+      case '(': ++depth; break;
+      case ')': --depth; break;
+      case '|': if (depth <= 0) return true; break;
+      default: break;
+    }
   }
+  return false;
+}
+
+// The literal text a regular expression starts with: every match (which
+// covers the whole value, as in Lucene) starts with it. Stops at the first
+// operator, and leaves out a character that a quantifier applies to.
+std::string regex_literal_prefix(std::string_view pattern) {
+  if (has_top_level_alternation(pattern)) return {};
+  constexpr std::string_view kOperators = ".?+*|{}[]()\"\\#@&<>~";
+  std::string prefix;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (kOperators.find(pattern[i]) != std::string_view::npos) {
+      if (!prefix.empty() && std::string_view("?*{").find(pattern[i]) != std::string_view::npos) prefix.pop_back();
+      break;
+    }
+    // A byte of a multi-byte character is fine: the value must hold it all.
+    prefix += pattern[i];
+  }
+  return prefix;
+}
+
+// What a regular expression needs of a value: its literal prefix.
+bool add_regex(std::string_view pattern, FieldRequirement& out) {
+  const std::string prefix = regex_literal_prefix(pattern);
+  if (prefix.empty()) return false;
+  out.prefixes.push_back(eql::text::folded(prefix));
+  return true;
+}
+
+Requirement normalized(Requirement r);
+
+// One field requirement from a list of string constants (`in`, the
+// patterns of `like` and `:`, the expressions of `regex`), if every item
+// gives one.
+enum class Items : uint8_t { Values, Wildcards, Regexes };
+
+std::optional<Requirement> from_items(IndexedField field, const std::vector<eql::ExprPtr>& items, Items kind) {
+  FieldRequirement r{field, {}, {}, {}};
+  for (const auto& item : items) {
+    const std::string* s = string_literal(item);
+    if (s == nullptr) return std::nullopt;
+    switch (kind) {
+      case Items::Values: r.values.push_back(eql::text::folded(*s)); break;
+      case Items::Wildcards: if (!add_pattern(*s, r)) return std::nullopt; break;
+      case Items::Regexes: if (!add_regex(*s, r)) return std::nullopt; break;
+    }
+  }
+  if (r.size() == 0) return std::nullopt;
+  return normalized(Requirement{{std::move(r)}});
+}
+
+void deduplicate(std::vector<std::string>& list) {
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
+}
+
+// The union of two requirements: either may be the one that holds.
+void merge_into(Requirement& all, Requirement&& more) {
+  for (auto& m : more.any_of) {
+    auto it = std::find_if(all.any_of.begin(), all.any_of.end(), [&](const auto& r) { return r.field == m.field; });
+    if (it == all.any_of.end()) {
+      all.any_of.push_back(std::move(m));
+      continue;
+    }
+    it->values.insert(it->values.end(), m.values.begin(), m.values.end());
+    it->prefixes.insert(it->prefixes.end(), m.prefixes.begin(), m.prefixes.end());
+    it->suffixes.insert(it->suffixes.end(), m.suffixes.begin(), m.suffixes.end());
+  }
+}
+
+Requirement normalized(Requirement r) {
+  for (auto& f : r.any_of) {
+    deduplicate(f.values);
+    deduplicate(f.prefixes);
+    deduplicate(f.suffixes);
+  }
+  std::sort(r.any_of.begin(), r.any_of.end(), [](const auto& a, const auto& b) { return a.field < b.field; });
   return r;
+}
+
+// Rough price of filing a rule under `r`: lookups made per event, and how
+// often they will come up with it for nothing.
+size_t weight(const Requirement& r) {
+  size_t w = 0;
+  for (const auto& f : r.any_of) w += f.size() * (multi_valued(f.field) ? kMultiValuedWeight : 1);
+  return w;
 }
 
 }  // namespace
 
-std::optional<RequiredValues> required_values(const eql::Expr& e, std::string_view field) {
-  if (const auto* c = e.as<eql::Comparison>(); c && c->op == eql::CompareOp::Eq) {
-    const std::string* value = nullptr;
-    if (is_field(c->left, field)) value = string_literal(c->right);
-    if (is_field(c->right, field)) value = string_literal(c->left);
-    if (value) return RequiredValues{{eql::text::folded(*value)}, {}};
-    return std::nullopt;
-  }
-  if (const auto* in = e.as<eql::InList>(); in && !in->negated && is_field(in->value, field)) {
-    RequiredValues r;
-    if (collect_literals(in->items, false, r)) return deduplicated(std::move(r));
-    return std::nullopt;
-  }
-  if (const auto* p = e.as<eql::PatternMatch>(); p && p->op == eql::PatternOp::Like && is_field(p->value, field)) {
-    RequiredValues r;
-    if (collect_literals(p->patterns, true, r)) return deduplicated(std::move(r));
-    return std::nullopt;
-  }
-  if (const auto* l = e.as<eql::Logical>()) {
-    if (l->op == eql::LogicalOp::And) {
-      // Any conjunct's requirement is the whole condition's; take the smallest.
-      std::optional<RequiredValues> best;
-      for (const auto& operand : l->operands) {
-        auto r = operand ? required_values(*operand, field) : std::nullopt;
-        if (r && (!best || r->size() < best->size())) best = std::move(r);
-      }
-      return best;
-    }
-    // Or: every branch must require the field; the union is required.
-    RequiredValues all;
-    for (const auto& operand : l->operands) {
-      auto r = operand ? required_values(*operand, field) : std::nullopt;
-      if (!r) return std::nullopt;
-      all.values.insert(all.values.end(), r->values.begin(), r->values.end());
-      all.prefixes.insert(all.prefixes.end(), r->prefixes.begin(), r->prefixes.end());
-    }
-    return deduplicated(std::move(all));
+std::optional<IndexedField> indexed_field(std::string_view dotted_name) {
+  for (size_t i = 0; i < std::size(kFieldNames); ++i) {
+    if (kFieldNames[i] == dotted_name) return static_cast<IndexedField>(i);
   }
   return std::nullopt;
 }
 
-void RuleIndex::add(uint32_t rule, const eql::Expr* condition) {
-  static_assert(std::size(kKeyFields) == kKeys);
-  for (size_t k = 0; condition != nullptr && k < kKeys; ++k) {
-    const auto required = required_values(*condition, kKeyFields[k]);
-    if (!required) continue;
-    for (const auto& v : required->values) keys_[k].values[v].push_back(rule);
-    for (const auto& p : required->prefixes) {
-      auto it = std::find_if(keys_[k].prefixes.begin(), keys_[k].prefixes.end(),
-                             [&](const auto& entry) { return entry.first == p; });
-      if (it == keys_[k].prefixes.end()) it = keys_[k].prefixes.insert(keys_[k].prefixes.end(), {p, {}});
-      it->second.push_back(rule);
+const FieldRequirement* Requirement::on(IndexedField field) const {
+  for (const auto& r : any_of) {
+    if (r.field == field) return &r;
+  }
+  return nullptr;
+}
+
+std::optional<Requirement> requirement(const eql::Expr& e) {
+  if (const auto* c = e.as<eql::Comparison>(); c && c->op == eql::CompareOp::Eq) {
+    auto field = field_of(c->left);
+    const std::string* value = string_literal(c->right);
+    if (!field) {
+      field = field_of(c->right);
+      value = string_literal(c->left);
     }
-    ++indexed_;
+    if (!field || value == nullptr) return std::nullopt;
+    return Requirement{{FieldRequirement{*field, {eql::text::folded(*value)}, {}, {}}}};
+  }
+  if (const auto* in = e.as<eql::InList>(); in && !in->negated) {
+    const auto field = field_of(in->value);
+    return field ? from_items(*field, in->items, Items::Values) : std::nullopt;
+  }
+  if (const auto* p = e.as<eql::PatternMatch>()) {
+    const auto field = field_of(p->value);
+    const Items kind = p->op == eql::PatternOp::Like ? Items::Wildcards : Items::Regexes;
+    return field ? from_items(*field, p->patterns, kind) : std::nullopt;
+  }
+  const auto* l = e.as<eql::Logical>();
+  if (l == nullptr) return std::nullopt;
+  if (l->op == eql::LogicalOp::And) {
+    // Any conjunct's requirement is the whole condition's; take the cheapest.
+    std::optional<Requirement> best;
+    for (const auto& operand : l->operands) {
+      auto r = operand ? requirement(*operand) : std::nullopt;
+      if (r && (!best || weight(*r) < weight(*best))) best = std::move(r);
+    }
+    return best;
+  }
+  // Or: every branch must require something; one of those holds.
+  Requirement all;
+  for (const auto& operand : l->operands) {
+    auto r = operand ? requirement(*operand) : std::nullopt;
+    if (!r) return std::nullopt;
+    merge_into(all, std::move(*r));
+  }
+  return normalized(std::move(all));
+}
+
+// ---------------------------------------------------------------------------
+// AffixTree
+
+uint32_t AffixTree::child(uint32_t node, char byte) const {
+  for (const auto& [b, next] : nodes_[node].children) {
+    if (b == byte) return next;
+  }
+  return 0;  // the root is nobody's child
+}
+
+void AffixTree::add(std::string_view affix, uint32_t rule) {
+  uint32_t node = 0;
+  for (size_t i = 0; i < affix.size(); ++i) {
+    const char byte = end_ == End::Start ? affix[i] : affix[affix.size() - 1 - i];
+    uint32_t next = child(node, byte);
+    if (next == 0) {
+      next = static_cast<uint32_t>(nodes_.size());
+      nodes_[node].children.emplace_back(byte, next);
+      nodes_.emplace_back();
+    }
+    node = next;
+  }
+  nodes_[node].rules.push_back(rule);
+}
+
+void AffixTree::collect(std::string_view value, std::vector<uint32_t>& out) const {
+  uint32_t node = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char byte = eql::text::fold(end_ == End::Start ? value[i] : value[value.size() - 1 - i]);
+    node = child(node, byte);
+    if (node == 0) return;
+    const auto& rules = nodes_[node].rules;
+    out.insert(out.end(), rules.begin(), rules.end());
+  }
+}
+
+// ---------------------------------------------------------------------------
+// RuleIndex
+
+void RuleIndex::add(uint32_t rule, const eql::Expr* condition) {
+  const auto required = condition ? requirement(*condition) : std::nullopt;
+  if (!required) {
+    always_.push_back(rule);
     return;
   }
-  always_.push_back(rule);
+  for (const auto& r : required->any_of) {
+    Key& key = keys_[static_cast<size_t>(r.field)];
+    for (const auto& v : r.values) {
+      key.values[v].push_back(rule);
+      key.value_lengths |= uint64_t{1} << std::min<size_t>(v.size(), 63);
+    }
+    for (const auto& p : r.prefixes) key.prefixes.add(p, rule);
+    for (const auto& s : r.suffixes) key.suffixes.add(s, rule);
+  }
+  ++indexed_;
 }
 
 void RuleIndex::collect(const Key& key, std::string_view value) {
   if (key.empty()) return;
-  folded_.assign(value);
-  for (char& c : folded_) c = eql::text::fold(c);
-  if (const auto it = key.values.find(std::string_view(folded_)); it != key.values.end()) {
-    scratch_.insert(scratch_.end(), it->second.begin(), it->second.end());
+  if ((key.value_lengths >> std::min<size_t>(value.size(), 63)) & 1) {
+    folded_.assign(value);
+    for (char& c : folded_) c = eql::text::fold(c);
+    if (const auto it = key.values.find(std::string_view(folded_)); it != key.values.end()) {
+      scratch_.insert(scratch_.end(), it->second.begin(), it->second.end());
+    }
   }
-  for (const auto& [prefix, rules] : key.prefixes) {
-    if (folded_.compare(0, prefix.size(), prefix) == 0) scratch_.insert(scratch_.end(), rules.begin(), rules.end());
-  }
+  key.prefixes.collect(value, scratch_);
+  key.suffixes.collect(value, scratch_);
+}
+
+void RuleIndex::collect_all(IndexedField field, const std::vector<std::string_view>& values) {
+  const Key& key = keys_[static_cast<size_t>(field)];
+  if (key.empty()) return;
+  for (const std::string_view v : values) collect(key, v);
 }
 
 const std::vector<uint32_t>& RuleIndex::candidates(const ecs::Event& event) {
   scratch_.assign(always_.begin(), always_.end());
   const size_t before = scratch_.size();
   if (event.process) {
-    collect(keys_[0], event.process->name);
-    collect(keys_[2], event.process->executable);
+    collect(IndexedField::ProcessName, event.process->name);
+    collect(IndexedField::ProcessExecutable, event.process->executable);
+    collect_all(IndexedField::ProcessArgs, event.process->args);
   }
   if (event.parent) {
-    collect(keys_[1], event.parent->name);
-    collect(keys_[3], event.parent->executable);
+    collect(IndexedField::ParentName, event.parent->name);
+    collect(IndexedField::ParentExecutable, event.parent->executable);
+    collect_all(IndexedField::ParentArgs, event.parent->args);
   }
   if (event.kind != ecs::EventKind::ProcessStart) {
-    collect(keys_[4], event.file_extension());
-    collect(keys_[5], event.file_name());
-    collect(keys_[6], event.file_path);
+    collect(IndexedField::FileExtension, event.file_extension());
+    collect(IndexedField::FileName, event.file_name());
+    collect(IndexedField::FilePath, event.file_path);
   }
   if (scratch_.size() != before) {
     std::sort(scratch_.begin(), scratch_.end());

@@ -1,12 +1,13 @@
 #pragma once
-// Which rules an event can possibly match, decided by a few hash lookups.
+// Which rules an event can possibly match, decided by a few lookups.
 //
-// Most rules require, in a top-level conjunction, that process.name (or the
-// parent's name, or the executable) is one of a few values or starts with
-// one of a few prefixes: `... and process.name in ("cp", "mv") and ...`.
-// Such a rule is filed under those values and evaluated only for events
-// that have one of them; the rest are evaluated for every event. Lookups
-// are case-folded, so the candidates are always a superset of the matches.
+// Most rules require, whatever else they say, that some string field has one
+// of a few values, or starts or ends with one of a few strings:
+// `... and process.name in ("cp", "mv") and ...`, or, across the branches of
+// a disjunction, `process.args == "--yolo" or process.name : "codex*"`. Such
+// a rule is filed under those strings and evaluated only for events that
+// have one of them; the rest are evaluated for every event. Lookups are
+// case-folded, so the candidates are always a superset of the matches.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,19 +20,68 @@
 
 namespace auditeql::rules {
 
-// What a condition requires of one field whatever else it says: one of
-// `values`, or a value starting with one of `prefixes`. Case-folded (ASCII).
-struct RequiredValues {
-  std::vector<std::string> values;
-  std::vector<std::string> prefixes;
-  size_t size() const { return values.size() + prefixes.size(); }
+// The string fields the index looks at. The last two hold several values
+// each (any-of, like every EQL comparison on them).
+enum class IndexedField : uint8_t {
+  ProcessName,
+  ParentName,
+  ProcessExecutable,
+  ParentExecutable,
+  FileExtension,
+  FileName,
+  FilePath,
+  ProcessArgs,
+  ParentArgs,
+  Count
 };
 
-std::optional<RequiredValues> required_values(const eql::Expr& condition, std::string_view field);
+std::optional<IndexedField> indexed_field(std::string_view dotted_name);
+
+// One field has one of `values`, or a value starting with one of
+// `prefixes`, or ending with one of `suffixes`. Case-folded (ASCII).
+struct FieldRequirement {
+  IndexedField field;
+  std::vector<std::string> values;
+  std::vector<std::string> prefixes;
+  std::vector<std::string> suffixes;
+  size_t size() const { return values.size() + prefixes.size() + suffixes.size(); }
+};
+
+// What a condition requires of an event whatever else it says: at least
+// one of `any_of` holds. Sorted by field, one entry per field.
+struct Requirement {
+  std::vector<FieldRequirement> any_of;
+  const FieldRequirement* on(IndexedField field) const;
+};
+
+std::optional<Requirement> requirement(const eql::Expr& condition);
 
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Rules filed under the strings that start (or end) the values they need:
+// walking a value's bytes down the tree visits every such string at once.
+class AffixTree {
+ public:
+  enum class End : uint8_t { Start, Finish };
+  explicit AffixTree(End end) : end_(end) {}
+
+  void add(std::string_view affix, uint32_t rule);
+  // Appends the rules filed under every affix of `folded_value`.
+  void collect(std::string_view folded_value, std::vector<uint32_t>& out) const;
+  bool empty() const { return nodes_.size() == 1; }
+
+ private:
+  struct Node {
+    std::vector<std::pair<char, uint32_t>> children;  // byte, node index
+    std::vector<uint32_t> rules;
+  };
+  uint32_t child(uint32_t node, char byte) const;
+
+  End end_;
+  std::vector<Node> nodes_{1};
 };
 
 class RuleIndex {
@@ -46,17 +96,20 @@ class RuleIndex {
   size_t unindexed() const { return always_.size(); }
 
  private:
-  // One indexed field: rules by folded value and by folded prefix.
+  // Rules filed under one field's values, prefixes and suffixes.
   struct Key {
     std::unordered_map<std::string, std::vector<uint32_t>, StringHash, std::equal_to<>> values;
-    std::vector<std::pair<std::string, std::vector<uint32_t>>> prefixes;
-    bool empty() const { return values.empty() && prefixes.empty(); }
+    uint64_t value_lengths = 0;  // bit n: a value of length n (n < 63); bit 63: any longer
+    AffixTree prefixes{AffixTree::End::Start};
+    AffixTree suffixes{AffixTree::End::Finish};
+    bool empty() const { return values.empty() && prefixes.empty() && suffixes.empty(); }
   };
-  static constexpr size_t kKeys = 7;  // kKeyFields in rule_index.cpp
 
   void collect(const Key& key, std::string_view value);
+  void collect(IndexedField field, std::string_view value) { collect(keys_[static_cast<size_t>(field)], value); }
+  void collect_all(IndexedField field, const std::vector<std::string_view>& values);
 
-  Key keys_[kKeys];
+  Key keys_[static_cast<size_t>(IndexedField::Count)];
   std::vector<uint32_t> always_;
   size_t indexed_ = 0;
   std::vector<uint32_t> scratch_;

@@ -182,6 +182,60 @@ BOOST_AUTO_TEST_CASE(the_required_byte_prefilter_never_rejects_a_match) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(the_prefilter_wants_required_classes_in_order) {
+  // Required bytes must appear in the pattern's order: "ba" has an a and a
+  // b but cannot match a.*b. Checked against the NFA alone, so the test
+  // fails if the prefilter rejects too much or the NFA is skipped wrongly.
+  const Regex ordered = Regex::compile("a.*b", false);
+  BOOST_TEST(!ordered.matches("ba"));
+  BOOST_TEST(ordered.matches("a-b"));
+  const Regex tunnel = Regex::compile(".*[0-9]{1,3}\\.[0-9]{1,3}:[0-9]{1,5}.*", false);
+  for (const char* text : {"ssh -L 10.1:22", "x 1.2:3 y", "1.2 3:4", ":1.2", "10.0.0.1 : 22", ""}) {
+    BOOST_TEST(tunnel.matches(text) == tunnel.nfa_matches(text), text);
+  }
+  BOOST_TEST(tunnel.matches("ssh -L 10.1:22"));
+  BOOST_TEST(!tunnel.matches("1.2 3:4"));
+  const Regex spaced = Regex::compile("/[a-z0-9\\s_\\-\\\\./]+\\s", true);
+  BOOST_TEST(spaced.matches("/usr/bin/X "));
+  BOOST_TEST(!spaced.matches("/usr/bin/x"));
+}
+
+BOOST_AUTO_TEST_CASE(the_prefilter_never_changes_a_verdict_on_random_patterns) {
+  // Random patterns over a few atoms and operators, random inputs over a few
+  // bytes (ASCII, a two-byte character, a stray byte): the prefiltered
+  // match must equal the plain NFA's answer every time.
+  const char* atoms[] = {"a", "b", ".", ":", "[0-9]", "[ab]", "[^a]", "\\s", "\\d", "(a|b)", "(a|:)", "1", "\"ab\"", "@"};
+  const char* suffixes[] = {"", "", "", "*", "+", "?", "{1,2}", "{2}"};
+  const char alphabet[] = {'a', 'b', 'A', '.', ':', '1', ' ', '\xc3', '\xa9', '\xff'};
+  uint32_t seed = 12345;
+  auto next = [&](uint32_t bound) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 8) % bound;
+  };
+  size_t matched = 0, checked = 0;
+  for (int p = 0; p < 400; ++p) {
+    std::string pattern;
+    const uint32_t length = 1 + next(5);
+    for (uint32_t k = 0; k < length; ++k) {
+      pattern += atoms[next(std::size(atoms))];
+      pattern += suffixes[next(std::size(suffixes))];
+    }
+    const bool ci = next(2) == 1;
+    const Regex regex = Regex::compile(pattern, ci);
+    for (int t = 0; t < 60; ++t) {
+      std::string text;
+      const uint32_t n = next(7);
+      for (uint32_t k = 0; k < n; ++k) text += alphabet[next(std::size(alphabet))];
+      const bool expected = regex.nfa_matches(text);
+      BOOST_TEST_REQUIRE(regex.matches(text) == expected, pattern << (ci ? " (ci)" : "") << " on '" << text << "'");
+      matched += expected;
+      ++checked;
+    }
+  }
+  BOOST_TEST_MESSAGE(checked << " random checks, " << matched << " matches");
+  BOOST_TEST(matched > 500u);  // the inputs do reach the NFA's accepting side
+}
+
 BOOST_AUTO_TEST_CASE(pathological_patterns_run_in_linear_time) {
   const std::string as(10000, 'a');
   const auto start = std::chrono::steady_clock::now();
