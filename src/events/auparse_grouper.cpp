@@ -215,6 +215,9 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
   event_.has_syscall = true;
   ++stats_.syscall_events;
   if (auparse_first_field(au) <= 0) return;
+  // The record stage leaves out the fields read by neither this nor
+  // read_path (kUnreadSyscallFields and kUnreadPathFields in
+  // record_stream.cpp): a field newly read here must come off those lists.
   // a0..a3 matter only for some syscalls, which are known once syscall= is
   // read: keep their text until the record is done.
   const char* raw_args[4] = {nullptr, nullptr, nullptr, nullptr};

@@ -24,6 +24,11 @@ std::unique_ptr<events::AuditEvent> EventOrder::acquire() {
 }
 
 void EventOrder::push(events::AuditEvent& event) {
+  hold(event);
+  release_due();
+}
+
+void EventOrder::hold(events::AuditEvent& event) {
   auto held = acquire();
   std::swap(*held, event);
   event.clear();
@@ -35,8 +40,13 @@ void EventOrder::push(events::AuditEvent& event) {
   while (pos != pending_.begin() && before(*held, *std::prev(pos)->event)) --pos;
   if (pos != pending_.end()) ++stats_.reordered;
   pending_.insert(pos, Held{std::move(held), last_wall_ms_});
+  // A batch may run past max_pending by kBatchSlack, no more however
+  // large it is.
+  if (pending_.size() > options_.max_pending + kBatchSlack) release_front();
   stats_.peak_pending = std::max<uint64_t>(stats_.peak_pending, pending_.size());
+}
 
+void EventOrder::release_due() {
   while (!pending_.empty() && (pending_.size() > options_.max_pending ||
                                pending_.front().event->time_ms + options_.window_ms <= newest_ms_)) {
     release_front();

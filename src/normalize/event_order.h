@@ -37,8 +37,17 @@ class EventOrder {
 
   EventOrder(OrderOptions options, Handler on_release);
 
-  // Takes the event's contents (the argument is left empty).
+  // Takes the event's contents (the argument is left empty) and releases
+  // what is due: hold() then release_due().
   void push(events::AuditEvent& event);
+  // Takes the event's contents without releasing anything yet (unless
+  // max_pending + kBatchSlack are held). Callers that hold a batch before
+  // releasing run each stage's code over many events in a row, instead of
+  // alternating per event: far fewer instruction-cache misses.
+  void hold(events::AuditEvent& event);
+  static constexpr size_t kBatchSlack = 256;
+  // Releases the events the newest record time (or max_pending) makes due.
+  void release_due();
   // Live streams: releases events held longer than max_hold_ms, by the wall clock.
   void tick(int64_t now_wall_ms);
   // End of input: releases everything.

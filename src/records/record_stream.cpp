@@ -1,8 +1,10 @@
 #include "records/record_stream.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <unistd.h>
 #include <vector>
 
@@ -27,6 +29,127 @@ std::string_view enriched_token(std::string_view tail, std::string_view name) {
     pos = end + 1;
   }
   return {};
+}
+
+// A set of up to eight field names (three bytes or more) looked up by a
+// field's first four bytes: a multiplicative hash, chosen at compile time
+// so that no two distinct heads share a slot, makes the common miss one
+// multiply and one compare. This runs for a few dozen fields of every exec.
+class FieldNames {
+ public:
+  template <size_t N>
+  constexpr explicit FieldNames(const std::string_view (&names)[N]) {
+    static_assert(N <= kSlots / 2);
+    for (size_t i = 0; i < N; ++i) names_[i] = names[i];
+    // Names with the same head (cap_fp, cap_fi...) next to each other.
+    for (size_t i = 1; i < N; ++i) {
+      for (size_t j = i; j > 0 && head_of(names_[j]) < head_of(names_[j - 1]); --j) std::swap(names_[j], names_[j - 1]);
+    }
+    for (multiplier_ = 0x9E3779B1u;; multiplier_ += 2) {
+      uint32_t owner[kSlots] = {};  // head + 1 of the slot's owner, 0 if free
+      bool distinct = true;
+      for (size_t i = 0; i < N; ++i) {
+        const uint32_t head = head_of(names_[i]), slot = slot_of(head);
+        distinct = distinct && (owner[slot] == 0 || owner[slot] == head + 1);
+        owner[slot] = head + 1;
+      }
+      if (distinct) break;
+    }
+    for (size_t i = 0; i < N; ++i) {
+      Slot& slot = slots_[slot_of(head_of(names_[i]))];
+      if (slot.end == 0) slot = {head_of(names_[i]), static_cast<uint8_t>(i), static_cast<uint8_t>(i)};
+      slot.end = static_cast<uint8_t>(i + 1);
+    }
+  }
+
+  // Whether `field` ("name=value...", at least 4 bytes) has one of the names.
+  bool names_field(const char* field, size_t size) const {
+    const uint32_t head = static_cast<uint32_t>(static_cast<unsigned char>(field[0])) |
+                          static_cast<uint32_t>(static_cast<unsigned char>(field[1])) << 8 |
+                          static_cast<uint32_t>(static_cast<unsigned char>(field[2])) << 16 |
+                          static_cast<uint32_t>(static_cast<unsigned char>(field[3])) << 24;
+    const Slot& slot = slots_[slot_of(head)];
+    if (head != slot.head) return false;
+    for (size_t i = slot.begin; i < slot.end; ++i) {
+      const std::string_view name = names_[i];
+      if (size <= name.size() || field[name.size()] != '=') continue;
+      // The head covered the first four bytes (or all of a shorter name).
+      size_t k = 4;
+      while (k < name.size() && field[k] == name[k]) ++k;
+      if (k >= name.size()) return true;
+    }
+    return false;
+  }
+
+ private:
+  static constexpr uint32_t kSlots = 16;
+  struct Slot {
+    uint32_t head = 0;
+    uint8_t begin = 0, end = 0;  // the names with this head
+  };
+
+  // The first four bytes as an integer, "tty=" for a name "tty" (as
+  // names_field reads a field's).
+  static constexpr uint32_t head_of(std::string_view text) {
+    uint32_t head = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const char c = k < text.size() ? text[k] : '=';
+      head |= static_cast<uint32_t>(static_cast<unsigned char>(c)) << (8 * k);
+    }
+    return head;
+  }
+  constexpr uint32_t slot_of(uint32_t head) const { return (head * multiplier_) >> 28; }
+
+  std::string_view names_[kSlots / 2];
+  Slot slots_[kSlots] = {};
+  uint32_t multiplier_ = 0;
+};
+
+// Fields of SYSCALL and PATH records that the events stage does not read.
+// libauparse allocates a node for each field it parses: these make up a
+// third of the fields of an exec event. Names are at least three bytes.
+constexpr std::string_view kUnreadSyscallList[] = {"auid", "suid", "fsuid", "egid", "sgid", "fsgid", "tty", "ses"};
+constexpr std::string_view kUnreadPathList[] = {"ouid",   "ogid",   "rdev",     "cap_fp",
+                                                "cap_fi", "cap_fe", "cap_fver", "cap_frootid"};
+constexpr FieldNames kUnreadSyscallFields(kUnreadSyscallList);
+constexpr FieldNames kUnreadPathFields(kUnreadPathList);
+
+// The first ' ' in [p, end), or `end`. Fields are short (a dozen bytes):
+// eight bytes at a time without a call beats memchr here.
+const char* find_space(const char* p, const char* end) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101u, kHighBits = 0x8080808080808080u, kSpaces = 0x2020202020202020u;
+    for (; end - p >= 8; p += 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      word ^= kSpaces;  // a space becomes a zero byte
+      // The lowest flagged byte is the first zero byte (flags above it may be false).
+      const uint64_t zero_bytes = (word - kOnes) & ~word & kHighBits;
+      if (zero_bytes != 0) return p + std::countr_zero(zero_bytes) / 8;
+    }
+  }
+  while (p < end && *p != ' ') ++p;
+  return p;
+}
+
+// Appends `fields` (" name=value name=value...", as after a record header)
+// to `out` without the fields named in `unread`, keeping every other byte
+// as it was. Returns whether a field was left out.
+bool append_fields_without(std::string& out, std::string_view fields, const FieldNames& unread) {
+  const char* const begin = fields.data();
+  const char* const end = begin + fields.size();
+  const char* copied = begin;
+  for (const char* space = begin; space < end;) {
+    const char* field = space + 1;
+    const char* next = find_space(field, end);
+    if (next - field >= 4 && unread.names_field(field, static_cast<size_t>(next - field))) {
+      if (space > copied) out.append(copied, space);  // not between two left-out fields
+      copied = next;
+    }
+    space = next;
+  }
+  out.append(copied, end);
+  return copied != begin;
 }
 
 }  // namespace
@@ -120,21 +243,25 @@ void RecordStream::append_compacted(std::string_view line, const RecordHeader& h
   // read downstream, and it must come from the log, not this host's user
   // database: keep that one token of a SYSCALL record, drop the rest.
   const void* sep = std::memchr(line.data() + h.end, kEnrichedSeparator, line.size() - h.end);
-  if (sep == nullptr) {
-    out_.append(line);
-    out_ += '\n';
-    return;
-  }
-  ++stats_.compacted;
-  const size_t at = static_cast<size_t>(static_cast<const char*>(sep) - line.data());
-  out_.append(line.substr(0, at));
+  const size_t at = sep == nullptr ? line.size() : static_cast<size_t>(static_cast<const char*>(sep) - line.data());
+  bool shortened = sep != nullptr;
   if (type == "SYSCALL") {
-    if (const std::string_view uid = enriched_token(line.substr(at + 1), "UID="); !uid.empty()) {
-      out_ += kEnrichedSeparator;
-      out_.append(uid);
+    out_.append(line.substr(0, h.end));
+    shortened |= append_fields_without(out_, line.substr(h.end, at - h.end), kUnreadSyscallFields);
+    if (sep != nullptr) {
+      if (const std::string_view uid = enriched_token(line.substr(at + 1), "UID="); !uid.empty()) {
+        out_ += kEnrichedSeparator;
+        out_.append(uid);
+      }
     }
+  } else if (type == "PATH") {
+    out_.append(line.substr(0, h.end));
+    shortened |= append_fields_without(out_, line.substr(h.end, at - h.end), kUnreadPathFields);
+  } else {
+    out_.append(line.substr(0, at));
   }
   out_ += '\n';
+  if (shortened) ++stats_.compacted;
 }
 
 void RecordStream::emit_copy(std::string_view line) {

@@ -58,8 +58,10 @@ class RecordStream {
   // (which also marks the end of its event) becomes the EOE record that
   // marks it just as well, without the long hex title; the interpreted
   // (ENRICHED) fields after \x1d are dropped but for a SYSCALL record's
-  // UID=, which carries the user name. Records are then handed on as a
-  // compacted copy instead of in place.
+  // UID=, which carries the user name; and so are the fields of SYSCALL and
+  // PATH records that the events stage does not read (auid, the saved and
+  // filesystem ids, tty, ses; a path's owner, rdev and capabilities).
+  // Records are then handed on as a compacted copy instead of in place.
   void set_compact(bool compact) { compact_ = compact; }
 
   // Feeds any number of bytes; complete lines are handled before returning.

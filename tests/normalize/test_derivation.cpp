@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "ecs/event_json.h"
 #include "normalize/process_table.h"
 #include "support/corpus.h"
 #include "support/synthetic.h"
@@ -423,6 +424,36 @@ BOOST_AUTO_TEST_CASE(events_out_of_serial_order_are_applied_in_order) {
   BOOST_REQUIRE(cp && cp->parent);
   BOOST_TEST(cp->parent->name == "update-initramfs");
   BOOST_TEST(run.events.front().sequence == 20u);
+}
+
+BOOST_AUTO_TEST_CASE(the_same_events_come_out_however_the_input_is_batched) {
+  // The pipeline releases held events once per batch of records; the batch
+  // size (the read size) must change neither the events nor their order,
+  // and a whole log in one batch must not hold more than max_pending plus
+  // the batch slack.
+  normalize::PipelineOptions small;
+  small.order.max_pending = 8;  // so that the slack is reached too
+  for (const char* scenario : {"benign_kernel_install_apt", "atk_unmkinitramfs_small_newc"}) {
+    const std::string log = read_file(testing::scenario_file(scenario, "audit.log"));
+    for (const auto& options : {normalize::PipelineOptions{}, small}) {
+      const auto reference = run_pipeline(log, options, 1);
+      BOOST_REQUIRE(reference.events.size() > 20u);
+      for (const size_t chunk : {size_t{97}, size_t{4096}, log.size()}) {
+        const auto run = run_pipeline(log, options, chunk);
+        BOOST_TEST_REQUIRE(run.events.size() == reference.events.size(), scenario << " in chunks of " << chunk);
+        for (size_t i = 0; i < run.events.size(); ++i) {
+          const Event& a = run.events[i];
+          const Event& b = reference.events[i];
+          BOOST_TEST_REQUIRE(a.sequence == b.sequence, scenario << " event " << i << " in chunks of " << chunk);
+          std::string json_a, json_b;
+          ecs::append_event_json(json_a, a);
+          ecs::append_event_json(json_b, b);
+          BOOST_TEST_REQUIRE(json_a == json_b, scenario << " event " << i);
+        }
+        BOOST_TEST(run.stats.order.peak_pending <= options.order.max_pending + normalize::EventOrder::kBatchSlack);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(interleaved_records_of_parallel_storms) {
