@@ -103,7 +103,12 @@ inline size_t sequence_length(std::string_view s, size_t i) {
   for (size_t k = 1; k < want; ++k) {
     if (!is_continuation(s[i + k])) return 1;
   }
-  if (lead == 0xF4 && static_cast<unsigned char>(s[i + 1]) > 0x8F) return 1;  // F4 90.. is above U+10FFFF
+  const auto second = static_cast<unsigned char>(s[i + 1]);
+  if (lead == 0xF4 && second > 0x8F) return 1;  // F4 90.. is above U+10FFFF
+  // Overlong forms (E0 80..9F, F0 80..8F) would decode to a character with a
+  // shorter encoding, even to ASCII: the byte-level prefilters rely on ASCII
+  // characters coming only from ASCII bytes.
+  if ((lead == 0xE0 && second < 0xA0) || (lead == 0xF0 && second < 0x90)) return 1;
   return want;
 }
 

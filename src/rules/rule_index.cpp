@@ -59,7 +59,10 @@ bool has_top_level_alternation(std::string_view pattern) {
       case '\\': ++i; break;
       case '"': i = std::min(pattern.find('"', i + 1), pattern.size()); break;
       case '[':
-        // A class ends at the first unescaped `]`.
+        // As in the engine: a `]` first in the class (after any `^`) is a
+        // member; the class ends at the next unescaped `]`.
+        if (i + 1 < pattern.size() && pattern[i + 1] == '^') ++i;
+        if (i + 1 < pattern.size() && pattern[i + 1] == ']') ++i;
         for (++i; i < pattern.size() && pattern[i] != ']'; ++i) i += pattern[i] == '\\';
         break;
       case '(': ++depth; break;
@@ -71,19 +74,35 @@ bool has_top_level_alternation(std::string_view pattern) {
   return false;
 }
 
+// Drops the last character (all bytes of a UTF-8 sequence) of `text`.
+void drop_last_character(std::string& text) {
+  while (!text.empty() && eql::text::is_continuation(text.back())) text.pop_back();
+  if (!text.empty()) text.pop_back();
+}
+
+// Whether the quantifiers from pattern[at] on can repeat their atom zero
+// times: `?`, `*` or `{`, alone or stacked on a `+` (`b+?` is optional).
+bool may_skip_atom(std::string_view pattern, size_t at) {
+  for (size_t i = at; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '?' || c == '*' || c == '{') return true;
+    if (c != '+') return false;
+  }
+  return false;
+}
+
 // The literal text a regular expression starts with: every match (which
 // covers the whole value, as in Lucene) starts with it. Stops at the first
-// operator, and leaves out a character that a quantifier applies to.
+// operator, and leaves out a character that a quantifier may skip.
 std::string regex_literal_prefix(std::string_view pattern) {
   if (has_top_level_alternation(pattern)) return {};
   constexpr std::string_view kOperators = ".?+*|{}[]()\"\\#@&<>~";
   std::string prefix;
   for (size_t i = 0; i < pattern.size(); ++i) {
     if (kOperators.find(pattern[i]) != std::string_view::npos) {
-      if (!prefix.empty() && std::string_view("?*{").find(pattern[i]) != std::string_view::npos) prefix.pop_back();
+      if (may_skip_atom(pattern, i)) drop_last_character(prefix);
       break;
     }
-    // A byte of a multi-byte character is fine: the value must hold it all.
     prefix += pattern[i];
   }
   return prefix;

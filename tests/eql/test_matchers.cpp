@@ -236,6 +236,30 @@ BOOST_AUTO_TEST_CASE(the_prefilter_never_changes_a_verdict_on_random_patterns) {
   BOOST_TEST(matched > 500u);  // the inputs do reach the NFA's accepting side
 }
 
+BOOST_AUTO_TEST_CASE(an_overlong_encoding_is_not_an_ascii_character) {
+  // E0 81 81 would decode to 'A' and E0 80 B1 to '1', but they are overlong:
+  // stray bytes, as the byte-level prefilter (which looks for the ASCII
+  // bytes themselves) assumes. Prefilter and NFA must give the same answer.
+  const Regex letter = Regex::compile("A", false);
+  const std::string overlong_a = "\xE0\x81\x81";
+  BOOST_TEST(letter.matches(overlong_a) == letter.nfa_matches(overlong_a));
+  BOOST_TEST(!letter.nfa_matches(overlong_a));
+  const Regex digit = Regex::compile(".*[0-9]:.*", false);
+  const std::string overlong_1 = "x\xE0\x80\xB1:";
+  BOOST_TEST(digit.matches(overlong_1) == digit.nfa_matches(overlong_1));
+  BOOST_TEST(!digit.nfa_matches(overlong_1));
+  BOOST_TEST(digit.matches("x1:"));
+  // Three stray bytes are three characters; F0 80.. (overlong four-byte) too.
+  BOOST_TEST(Regex::compile("...", false).matches(overlong_a));
+  BOOST_TEST(Regex::compile("....", false).matches("\xF0\x80\x81\x81"));
+  // Valid multi-byte characters still decode as one.
+  for (const char* one : {"\xC3\xA9", "\xE0\xA4\x85", "\xE2\x82\xAC", "\xF0\x90\x80\x80", "\xF0\x9F\x98\x80"}) {
+    BOOST_TEST(Regex::compile(".", false).matches(one), "one character: " << one);
+    BOOST_TEST(!Regex::compile("..", false).matches(one), "not two: " << one);
+    BOOST_TEST(Regex::compile(std::string(one) + "+", false).matches(std::string(one) + one));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(pathological_patterns_run_in_linear_time) {
   const std::string as(10000, 'a');
   const auto start = std::chrono::steady_clock::now();
