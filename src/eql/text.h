@@ -99,7 +99,7 @@ inline size_t sequence_length(std::string_view s, size_t i) {
     want = 3;
   else if (lead >= 0xF0 && lead <= 0xF4)
     want = 4;
-  if (i + want > s.size()) return 1;
+  if (want == 1 || i + want > s.size()) return 1;
   for (size_t k = 1; k < want; ++k) {
     if (!is_continuation(s[i + k])) return 1;
   }

@@ -23,11 +23,6 @@ std::unique_ptr<events::AuditEvent> EventOrder::acquire() {
   return event;
 }
 
-void EventOrder::push(events::AuditEvent& event) {
-  hold(event);
-  release_due();
-}
-
 void EventOrder::hold(events::AuditEvent& event) {
   auto held = acquire();
   std::swap(*held, event);

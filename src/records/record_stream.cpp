@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iterator>
+#include <stdexcept>
 #include <unistd.h>
 #include <vector>
 
@@ -40,7 +41,11 @@ class FieldNames {
   template <size_t N>
   constexpr explicit FieldNames(const std::string_view (&names)[N]) {
     static_assert(N <= kSlots / 2);
-    for (size_t i = 0; i < N; ++i) names_[i] = names[i];
+    for (size_t i = 0; i < N; ++i) {
+      // A shorter name would be padded with '=' twice and never match.
+      if (names[i].size() < 3) throw std::logic_error("a field name of under three bytes");
+      names_[i] = names[i];
+    }
     // Names with the same head (cap_fp, cap_fi...) next to each other.
     for (size_t i = 1; i < N; ++i) {
       for (size_t j = i; j > 0 && head_of(names_[j]) < head_of(names_[j - 1]); --j) std::swap(names_[j], names_[j - 1]);

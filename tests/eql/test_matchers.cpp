@@ -1,10 +1,13 @@
 // The regex engine, wildcard patterns and CIDR parsing on their own.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "eql/cidr.h"
 #include "eql/regex.h"
+#include "eql/text.h"
 #include "eql/wildcard.h"
 
 using namespace auditeql::eql;
@@ -257,6 +260,26 @@ BOOST_AUTO_TEST_CASE(an_overlong_encoding_is_not_an_ascii_character) {
     BOOST_TEST(Regex::compile(".", false).matches(one), "one character: " << one);
     BOOST_TEST(!Regex::compile("..", false).matches(one), "not two: " << one);
     BOOST_TEST(Regex::compile(std::string(one) + "+", false).matches(std::string(one) + one));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_value_is_never_read_past_its_last_byte) {
+  // Each value in a buffer of exactly its size (no terminating NUL after
+  // it, unlike a std::string), so that the sanitizer build sees any read
+  // past the end: ASCII, a lone lead byte, truncated sequences.
+  const Regex any = Regex::compile(".*", false);
+  const Regex letter = Regex::compile("A", false);
+  for (const std::string& value : {std::string("a"), std::string("\xE0"), std::string("\xF0\x90"),
+                                   std::string("ab\xF4"), std::string("\xC3")}) {
+    const auto exact = std::make_unique<char[]>(value.size());
+    std::memcpy(exact.get(), value.data(), value.size());
+    const std::string_view view(exact.get(), value.size());
+    size_t bytes = 0;
+    for (size_t i = 0; i < view.size(); i += text::sequence_length(view, i)) ++bytes;
+    BOOST_TEST(bytes == value.size());  // all ASCII or stray: one byte each
+    BOOST_TEST(any.matches(view));
+    BOOST_TEST(!letter.matches(view));
+    BOOST_TEST(any.nfa_matches(view));
   }
 }
 
