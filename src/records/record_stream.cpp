@@ -250,20 +250,19 @@ void RecordStream::append_compacted(std::string_view line, const RecordHeader& h
   const void* sep = std::memchr(line.data() + h.end, kEnrichedSeparator, line.size() - h.end);
   const size_t at = sep == nullptr ? line.size() : static_cast<size_t>(static_cast<const char*>(sep) - line.data());
   bool shortened = sep != nullptr;
-  if (type == "SYSCALL") {
+  const bool is_syscall = type == "SYSCALL";
+  const FieldNames* unread = is_syscall ? &kUnreadSyscallFields : type == "PATH" ? &kUnreadPathFields : nullptr;
+  if (unread != nullptr) {
     out_.append(line.substr(0, h.end));
-    shortened |= append_fields_without(out_, line.substr(h.end, at - h.end), kUnreadSyscallFields);
-    if (sep != nullptr) {
-      if (const std::string_view uid = enriched_token(line.substr(at + 1), "UID="); !uid.empty()) {
-        out_ += kEnrichedSeparator;
-        out_.append(uid);
-      }
-    }
-  } else if (type == "PATH") {
-    out_.append(line.substr(0, h.end));
-    shortened |= append_fields_without(out_, line.substr(h.end, at - h.end), kUnreadPathFields);
+    shortened |= append_fields_without(out_, line.substr(h.end, at - h.end), *unread);
   } else {
     out_.append(line.substr(0, at));
+  }
+  if (is_syscall && sep != nullptr) {
+    if (const std::string_view uid = enriched_token(line.substr(at + 1), "UID="); !uid.empty()) {
+      out_ += kEnrichedSeparator;
+      out_.append(uid);
+    }
   }
   out_ += '\n';
   if (shortened) ++stats_.compacted;
