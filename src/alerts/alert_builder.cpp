@@ -1,136 +1,245 @@
 #include "alerts/alert_builder.h"
 
-#include "ecs/event_json.h"
+#include <sys/random.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cerrno>
+
 #include "util/json_writer.h"
-#include "util/time.h"
 
 namespace auditeql::alerts {
 namespace {
 
 using rules::AttackReference;
 using rules::RuleDefinition;
+using util::FieldValues;
+using util::FlatField;
+using util::JsonForm;
 
-// ECS threat.* is flat: each of id/name/reference is an array over all
-// tactics (or techniques, sub-techniques) of the rule.
-template <class Collect>
-void write_reference_arrays(util::JsonWriter& w, Collect&& collect) {
-  std::vector<const AttackReference*> refs;
-  collect(refs);
-  w.key("id");
-  w.begin_array();
-  for (const auto* r : refs) w.string(r->id);
-  w.end_array();
-  w.key("name");
-  w.begin_array();
-  for (const auto* r : refs) w.string(r->name);
-  w.end_array();
-  w.key("reference");
-  w.begin_array();
-  for (const auto* r : refs) w.string(r->reference);
-  w.end_array();
+constexpr OwnField kOwnFields[] = {
+    {"auditeql.alerts_dropped_before", ecs::FieldType::Long, false},  // alerts of the rule throttled just before
+    {"auditeql.rule.tags", ecs::FieldType::Keyword, true},            // the rule's tags
+    {"auditeql.threat", ecs::FieldType::Nested, true},                // the rule's ATT&CK mapping, nested
+};
+constexpr const OwnField& kDroppedBefore = kOwnFields[0];
+constexpr const OwnField& kRuleTags = kOwnFields[1];
+constexpr const OwnField& kThreat = kOwnFields[2];
+
+constexpr std::string_view kAlert = "alert";
+constexpr std::string_view kAlertDataset = "auditeql.alerts";
+
+int64_t wall_clock_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-void write_threat(util::JsonWriter& w, const RuleDefinition& rule) {
+FieldValues strings(const std::vector<std::string>& values) { return FieldValues::of(std::span<const std::string>(values)); }
+FieldValues views(const std::vector<std::string_view>& values) {
+  return FieldValues::of(std::span<const std::string_view>(values));
+}
+FieldValues text(std::string_view value) { return value.empty() ? FieldValues::none() : FieldValues::of(value); }
+
+// The rule's ATT&CK mapping as the nested list it is written as (each
+// technique under its tactic), which ECS's flat threat.* arrays lose.
+void render_threat(const RuleDefinition& rule, std::string& out) {
+  out.clear();
   if (rule.threat.empty()) return;
-  w.key("threat");
-  w.begin_object();
-  w.field("framework", rule.threat.front().framework);
-  w.key("tactic");
-  w.begin_object();
-  write_reference_arrays(w, [&](auto& refs) {
-    for (const auto& t : rule.threat) refs.push_back(&t.tactic);
-  });
-  w.end_object();
-  bool any_technique = false, any_sub = false;
-  for (const auto& t : rule.threat) {
-    any_technique = any_technique || !t.techniques.empty();
-    for (const auto& tech : t.techniques) any_sub = any_sub || !tech.subtechniques.empty();
-  }
-  if (any_technique) {
-    w.key("technique");
+  util::JsonWriter w(out);
+  const auto reference = [&](const AttackReference& r) {
     w.begin_object();
-    write_reference_arrays(w, [&](auto& refs) {
-      for (const auto& t : rule.threat) {
-        for (const auto& tech : t.techniques) refs.push_back(&tech.technique);
-      }
-    });
-    if (any_sub) {
-      w.key("subtechnique");
-      w.begin_object();
-      write_reference_arrays(w, [&](auto& refs) {
-        for (const auto& t : rule.threat) {
-          for (const auto& tech : t.techniques) {
-            for (const auto& sub : tech.subtechniques) refs.push_back(&sub);
+    w.field("id", r.id);
+    w.field("name", r.name);
+    w.field("reference", r.reference);
+  };
+  w.begin_array();
+  for (const auto& mapping : rule.threat) {
+    w.begin_object();
+    w.field("framework", mapping.framework);
+    w.key("tactic");
+    reference(mapping.tactic);
+    w.end_object();
+    if (!mapping.techniques.empty()) {
+      w.key("technique");
+      w.begin_array();
+      for (const auto& technique : mapping.techniques) {
+        reference(technique.technique);
+        if (!technique.subtechniques.empty()) {
+          w.key("subtechnique");
+          w.begin_array();
+          for (const auto& sub : technique.subtechniques) {
+            reference(sub);
+            w.end_object();
           }
+          w.end_array();
         }
-      });
-      w.end_object();
+        w.end_object();
+      }
+      w.end_array();
     }
     w.end_object();
   }
-  w.end_object();
+  w.end_array();
 }
 
-void render(const ecs::Event& event, const rules::CompiledRule& compiled, uint64_t throttled_before,
-            util::JsonLimits limits, std::string& out) {
-  const RuleDefinition& rule = compiled.definition;
-  out.clear();
-  util::JsonWriter w(out);
-  w.begin_object();
-  w.key("@timestamp");
-  w.string(util::iso8601_ms(event.time_ms));
-  w.key("event");
-  w.begin_object();
-  w.field("kind", "alert");
-  ecs::write_classification(w, event);
-  w.field("severity", static_cast<int64_t>(rules::severity_score(rule.severity)));
-  w.field("risk_score", static_cast<int64_t>(rule.risk_score));
-  w.end_object();
+// Keeps, in an over-long array, the values the rule's own tests pass (the
+// argument that made `cp ... /boot/x` alert, among 3,000).
+class RuleMatchedValues final : public util::KeepValue {
+ public:
+  explicit RuleMatchedValues(const rules::CompiledRule& rule) : rule_(rule) {}
+  bool keep(int32_t field_id, const util::Scalar& value) const override {
+    return field_id >= 0 && rule_.query.condition().passes_a_test_of(static_cast<eql::FieldId>(field_id), value);
+  }
 
-  w.key("rule");
-  w.begin_object();
-  w.field("id", rule.id);
-  w.field("name", rule.name);
-  w.field("description", rule.description);
-  if (!rule.references.empty()) w.field("reference", rule.references.front());
-  w.field("ruleset", rule.ruleset);
-  w.end_object();
-  write_threat(w, rule);
-  if (!rule.tags.empty()) {
-    w.key("tags");
-    w.begin_array();
-    for (const auto& t : rule.tags) w.string(t);
-    w.end_array();
-  }
-  // Only the event's own strings are shortened; the rule text stays whole.
-  w.set_limits(limits);
-  ecs::write_subject_fields(w, event);
-  w.set_limits({});
-  if (throttled_before > 0) {
-    w.key("auditeql");
-    w.begin_object();
-    w.field("alerts_dropped_before", throttled_before);
-    w.end_object();
-  }
-  w.end_object();
-}
+ private:
+  const rules::CompiledRule& rule_;
+};
 
 }  // namespace
 
+std::span<const OwnField> own_fields() { return kOwnFields; }
+
+std::string random_uuid() {
+  unsigned char b[16] = {};
+  size_t got = 0;
+  while (got < sizeof b) {
+    const ssize_t n = getrandom(b + got, sizeof b - got, 0);
+    if (n > 0) {
+      got += static_cast<size_t>(n);
+    } else if (n < 0 && errno != EINTR) {
+      break;  // no entropy source: the time and a counter still make it unique here
+    }
+  }
+  if (got < sizeof b) {
+    static uint64_t counter = 0;
+    const uint64_t t = static_cast<uint64_t>(wall_clock_ms()), c = ++counter;
+    for (int i = 0; i < 8; ++i) b[i] ^= static_cast<unsigned char>(t >> (8 * i));
+    for (int i = 0; i < 8; ++i) b[8 + i] ^= static_cast<unsigned char>(c >> (8 * i));
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += kHex[b[i] >> 4];
+    out += kHex[b[i] & 15];
+  }
+  return out;
+}
+
+void AlertBuilder::collect_rule_fields(const rules::CompiledRule& compiled, uint64_t throttled_before,
+                                       const AlertStamp& stamp) {
+  const RuleDefinition& rule = compiled.definition;
+  for (auto* v : {&tactic_ids_, &tactic_names_, &tactic_refs_, &technique_ids_, &technique_names_, &technique_refs_,
+                  &sub_ids_, &sub_names_, &sub_refs_}) {
+    v->clear();
+  }
+  // ECS threat.* is flat: each of id/name/reference is an array over all
+  // tactics (or techniques, sub-techniques) of the rule.
+  for (const auto& mapping : rule.threat) {
+    tactic_ids_.push_back(mapping.tactic.id);
+    tactic_names_.push_back(mapping.tactic.name);
+    tactic_refs_.push_back(mapping.tactic.reference);
+    for (const auto& technique : mapping.techniques) {
+      technique_ids_.push_back(technique.technique.id);
+      technique_names_.push_back(technique.technique.name);
+      technique_refs_.push_back(technique.technique.reference);
+      for (const auto& sub : technique.subtechniques) {
+        sub_ids_.push_back(sub.id);
+        sub_names_.push_back(sub.name);
+        sub_refs_.push_back(sub.reference);
+      }
+    }
+  }
+  render_threat(rule, threat_json_);
+  const std::string_view framework = rule.threat.empty() ? std::string_view() : rule.threat.front().framework;
+  const int64_t dropped = static_cast<int64_t>(throttled_before);
+
+  // Sorted by name, like the registry's fields they are merged with.
+  alert_fields_ = {
+      {kDroppedBefore.name, dropped > 0 ? FieldValues::of(dropped) : FieldValues::none()},
+      {kRuleTags.name, strings(rule.tags), true},
+      {kThreat.name, text(threat_json_), false, JsonForm::RawJson},
+      {"event.created", FieldValues::of(stamp.created_ms), false, JsonForm::EpochMillis},
+      {"event.dataset", FieldValues::of(kAlertDataset)},
+      {"event.id", text(stamp.id)},
+      {"event.kind", FieldValues::of(kAlert)},
+      {"event.risk_score", FieldValues::of(static_cast<int64_t>(rule.risk_score))},
+      {"event.severity", FieldValues::of(static_cast<int64_t>(rules::severity_score(rule.severity)))},
+      {"log.level", FieldValues::of(std::string_view(rules::to_string(rule.severity)))},
+      {"rule.author", strings(rule.author), true},
+      {"rule.description", text(rule.description)},
+      {"rule.id", text(rule.id)},
+      {"rule.license", text(rule.license)},
+      {"rule.name", text(rule.name)},
+      {"rule.reference", strings(rule.references), true},
+      {"rule.ruleset", text(rule.ruleset)},
+      {"rule.version", text(rule.version)},
+      {"threat.framework", text(framework)},
+      {"threat.tactic.id", views(tactic_ids_), true},
+      {"threat.tactic.name", views(tactic_names_), true},
+      {"threat.tactic.reference", views(tactic_refs_), true},
+      {"threat.technique.id", views(technique_ids_), true},
+      {"threat.technique.name", views(technique_names_), true},
+      {"threat.technique.reference", views(technique_refs_), true},
+      {"threat.technique.subtechnique.id", views(sub_ids_), true},
+      {"threat.technique.subtechnique.name", views(sub_names_), true},
+      {"threat.technique.subtechnique.reference", views(sub_refs_), true},
+  };
+}
+
+void AlertBuilder::render(const rules::CompiledRule& rule, util::JsonLimits limits, std::string& out) const {
+  out.clear();
+  util::JsonWriter w(out);
+  const RuleMatchedValues keep(rule);
+  w.begin_object();
+  {
+    util::NestedJsonWriter nested(w, &keep);
+    // Merge the two sorted lists; the alert's value wins where both have a
+    // field (event.kind, event.dataset). Only the event's own values are
+    // shortened: the rule's text stays whole.
+    auto e = event_fields_.begin(), a = alert_fields_.begin();
+    while (e != event_fields_.end() || a != alert_fields_.end()) {
+      const bool take_alert = e == event_fields_.end() || (a != alert_fields_.end() && a->name <= e->name);
+      if (take_alert) {
+        if (e != event_fields_.end() && e->name == a->name) ++e;
+        w.set_limits({});
+        nested.write(*a++);
+      } else {
+        w.set_limits(limits);
+        nested.write(*e++);
+      }
+    }
+  }
+  w.set_limits({});
+  w.end_object();
+}
+
 void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before,
-                         Alert& out) const {
+                         Alert& out) {
+  build(event, rule, throttled_before, AlertStamp{random_uuid(), wall_clock_ms()}, out);
+}
+
+void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before,
+                         const AlertStamp& stamp, Alert& out) {
   out.severity = rule.definition.severity;
   out.rule_id = rule.definition.id;
   out.time_ms = event.time_ms;
-  render(event, rule, throttled_before, {}, out.json);
+  ecs::present_fields(event, scratch_, event_fields_);
+  collect_rule_fields(rule, throttled_before, stamp);
+  render(rule, {}, out.json);
   if (options_.max_bytes == 0 || out.json.size() <= options_.max_bytes) return;
   ++truncated_;
   // Shrink the caps until the document fits; the last step is small enough
   // for any event whose fixed fields fit at all.
   for (size_t cap = 4096; cap >= 16; cap /= 2) {
-    render(event, rule, throttled_before, util::JsonLimits{cap, cap / 4 > 2 ? cap / 4 : 2}, out.json);
+    render(rule, util::JsonLimits{cap, cap / 4 > 2 ? cap / 4 : 2}, out.json);
     if (out.json.size() <= options_.max_bytes) return;
   }
+  ++over_limit_;
 }
 
 }  // namespace auditeql::alerts

@@ -1,13 +1,23 @@
 #pragma once
-// Stage 5: a matched rule and its event -> one alert document, ECS names:
-// @timestamp, event.* (kind "alert", severity, risk score), rule.*, threat.*,
-// tags, and the event's own host/process/user/group/file/auditd fields.
+// Stage 5: a matched rule and its event -> one alert document. The event's
+// own fields come from the field registry (ecs/fields.h) as in `auditeql
+// events`; the alert adds, under their ECS names: event.kind "alert",
+// event.id, event.created, event.severity, event.risk_score, log.level (the
+// severity word), rule.*, threat.* (ECS's flat arrays) and, under
+// auditeql.*, what ECS has no place for: the rule's tags and its nested
+// ATT&CK mapping.
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "alerts/alert.h"
 #include "ecs/event.h"
+#include "ecs/fields.h"
 #include "rules/ruleset.h"
+#include "util/json_fields.h"
 
 namespace auditeql::alerts {
 
@@ -18,18 +28,57 @@ struct AlertOptions {
   size_t max_bytes = 0;
 };
 
+// What differs between two alerts of the same rule and event.
+struct AlertStamp {
+  std::string id;          // event.id: unique per alert
+  int64_t created_ms = 0;  // event.created: when the alert was made
+};
+
+// The fields an alert adds outside ECS (under auditeql.*), with their
+// types: the ones ECS has no place for.
+struct OwnField {
+  std::string_view name;
+  ecs::FieldType type;
+  bool array;
+};
+std::span<const OwnField> own_fields();
+
+// A random (version 4) UUID for event.id: unique without coordination, and
+// not derived from event data an attacker could shape to collide with
+// another alert's id.
+std::string random_uuid();
+
 class AlertBuilder {
  public:
   explicit AlertBuilder(AlertOptions options = {}) : options_(options) {}
 
-  void build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before, Alert& out) const;
+  void build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before,
+             const AlertStamp& stamp, Alert& out);
+  // With a fresh random id and the current time.
+  void build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before, Alert& out);
 
-  // Truncation counters (alerts that had to be shortened).
+  // Alerts that had to be shortened, and those still over max_bytes after
+  // the shortest form (their rule's own text is longer than the limit).
   uint64_t truncated() const { return truncated_; }
+  uint64_t over_limit() const { return over_limit_; }
 
  private:
+  // Writes the fields collected for the alert, the event's own values within `limits`.
+  void render(const rules::CompiledRule& rule, util::JsonLimits limits, std::string& out) const;
+  void collect_rule_fields(const rules::CompiledRule& rule, uint64_t throttled_before, const AlertStamp& stamp);
+
   AlertOptions options_;
-  mutable uint64_t truncated_ = 0;
+  uint64_t truncated_ = 0;
+  uint64_t over_limit_ = 0;
+  // Reused between alerts: their buffers keep their capacity.
+  std::array<ecs::FieldScratch, ecs::kMaxEventFields> scratch_;
+  std::vector<util::FlatField> event_fields_;
+  std::vector<util::FlatField> alert_fields_;
+  std::vector<std::string_view> tactic_ids_, tactic_names_, tactic_refs_;
+  std::vector<std::string_view> technique_ids_, technique_names_, technique_refs_;
+  std::vector<std::string_view> sub_ids_, sub_names_, sub_refs_;
+  std::string threat_json_;
+  std::string created_;
 };
 
 }  // namespace auditeql::alerts

@@ -79,9 +79,7 @@ int run_check(const std::vector<std::string>& args) {
                 << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
                 << rule.definition.risk_score << ", " << rule.exceptions.size() << " exceptions]  "
                 << rule.definition.file << "\n";
-      if (!rule.unset_fields.empty()) {
-        std::cout << "    note: reads fields auditeql never sets: " << join(rule.unset_fields) << "\n";
-      }
+      if (!rule.can_match) std::cout << "    cannot match: needs " << join(rule.never_set) << "\n";
     }
     for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
   }

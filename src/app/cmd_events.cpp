@@ -8,7 +8,7 @@
 #include "normalize/pipeline.h"
 #include "app/input.h"
 #include "app/output.h"
-#include "ecs/event_json.h"
+#include "ecs/fields.h"
 #include "util/host.h"
 
 namespace auditeql::app {

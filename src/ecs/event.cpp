@@ -34,26 +34,25 @@ std::string_view Event::file_directory() const {
 
 std::string_view Event::file_extension() const { return util::file_extension(file_name()); }
 
-std::string_view event_category(EventKind kind) {
-  return kind == EventKind::ProcessStart ? "process" : "file";
-}
+namespace {
 
-std::string_view event_type(EventKind kind) {
-  switch (kind) {
-    case EventKind::ProcessStart: return "start";
-    case EventKind::FileCreation: return "creation";
-    case EventKind::FileRename: return "change";
-  }
-  return "";
-}
+constexpr KindClassification kClassifications[kEventKindCount] = {
+    {"process", "start", "exec"},      // ProcessStart
+    {"file", "creation", "creation"},  // FileCreation
+    {"file", "change", "rename"},      // FileRename
+};
 
-std::string_view event_action(EventKind kind) {
-  switch (kind) {
-    case EventKind::ProcessStart: return "exec";
-    case EventKind::FileCreation: return "creation";
-    case EventKind::FileRename: return "rename";
+}  // namespace
+
+const KindClassification& classification(EventKind kind) { return kClassifications[static_cast<size_t>(kind)]; }
+
+KindMask kinds_of_category(std::string_view category) {
+  if (category == "any") return kAllKinds;
+  KindMask kinds = 0;
+  for (size_t k = 0; k < kEventKindCount; ++k) {
+    if (kClassifications[k].category == category) kinds |= KindMask{1} << k;
   }
-  return "";
+  return kinds;
 }
 
 }  // namespace auditeql::ecs

@@ -29,6 +29,13 @@ using ProcessImagePtr = std::shared_ptr<const ProcessImage>;
 ProcessImagePtr make_process_image(std::string executable, const std::vector<std::string>& args);
 
 enum class EventKind : uint8_t { ProcessStart, FileCreation, FileRename };
+inline constexpr size_t kEventKindCount = 3;
+
+// A set of event kinds, one bit per kind.
+using KindMask = uint32_t;
+constexpr KindMask kind_bit(EventKind kind) { return KindMask{1} << static_cast<unsigned>(kind); }
+inline constexpr KindMask kAllKinds = (KindMask{1} << kEventKindCount) - 1;
+inline constexpr KindMask kFileKinds = kind_bit(EventKind::FileCreation) | kind_bit(EventKind::FileRename);
 
 inline constexpr int64_t kNoId = -1;
 
@@ -57,9 +64,16 @@ struct Event {
   std::string_view file_extension() const;
 };
 
-// The fixed ECS classification of each kind.
-std::string_view event_category(EventKind kind);  // "process" | "file"
-std::string_view event_type(EventKind kind);      // "start" | "creation" | "change"
-std::string_view event_action(EventKind kind);    // "exec" | "creation" | "rename"
+// How ECS classifies each kind of event: the values of event.category,
+// event.type and event.action, fixed per kind.
+struct KindClassification {
+  std::string_view category;  // "process", "file"
+  std::string_view type;      // "start", "creation", "change"
+  std::string_view action;    // "exec", "creation", "rename"
+};
+const KindClassification& classification(EventKind kind);
+
+// The kinds whose events an EQL query of `category` sees ("any": all).
+KindMask kinds_of_category(std::string_view category);
 
 }  // namespace auditeql::ecs

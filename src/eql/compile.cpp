@@ -13,6 +13,8 @@ namespace detail {
 struct Program {
   PredicatePtr root;
   std::vector<FieldUse> fields;
+  // Every test of a field's own values in the tree (owned by `root`).
+  std::vector<std::pair<FieldId, const Matcher*>> field_tests;
 };
 
 // ---------------------------------------------------------------------------
@@ -126,6 +128,7 @@ class Compiler {
   Compiler(Schema& schema, std::string category) : schema_(schema), category_(std::move(category)) {}
 
   std::vector<FieldUse> take_fields() { return std::move(fields_); }
+  std::vector<std::pair<FieldId, const Matcher*>> take_field_tests() { return std::move(field_tests_); }
 
   // An expression in boolean context.
   PredicatePtr condition(const Expr& expr) {
@@ -180,8 +183,10 @@ class Compiler {
       }
       return constant(any);
     }
-    if (const auto* field = dynamic_cast<const FieldValue*>(node.get()))
+    if (const auto* field = dynamic_cast<const FieldValue*>(node.get())) {
+      field_tests_.emplace_back(field->id(), matcher.get());
       return std::make_unique<FieldTest>(field->id(), std::move(matcher));
+    }
     return std::make_unique<ValueTest>(std::move(node), std::move(matcher));
   }
 
@@ -471,6 +476,8 @@ class Compiler {
   Schema& schema_;
   std::string category_;
   std::vector<FieldUse> fields_;
+  // Filled by test(), which is const like the other helpers that build nodes.
+  mutable std::vector<std::pair<FieldId, const Matcher*>> field_tests_;
 };
 
 }  // namespace
@@ -490,12 +497,21 @@ const std::vector<FieldUse>& CompiledCondition::fields() const {
   return program_ ? program_->fields : kNone;
 }
 
+bool CompiledCondition::passes_a_test_of(FieldId field, const Scalar& value) const {
+  if (!program_ || value.is_null()) return false;
+  for (const auto& [id, matcher] : program_->field_tests) {
+    if (id == field && matcher->test(value)) return true;
+  }
+  return false;
+}
+
 CompiledCondition compile_condition(const Condition& condition, Schema& schema, std::string_view category) {
   if (!condition.root) throw Error(SourcePos{}, "empty condition");
   detail::Compiler compiler(schema, std::string(category));
   auto program = std::make_shared<detail::Program>();
   program->root = compiler.condition(*condition.root);
   program->fields = compiler.take_fields();
+  program->field_tests = compiler.take_field_tests();
   CompiledCondition compiled;
   compiled.program_ = std::move(program);
   return compiled;

@@ -43,6 +43,12 @@ class CompiledCondition {
   // Fields read by the condition, in order of first mention, each once.
   const std::vector<FieldUse>& fields() const;
 
+  // Whether `value`, as a value of `field`, passes one of the tests the
+  // condition makes on that field's own values (`process.args == "x"`,
+  // `process.args : "*.ko"`; not those inside function calls). An alert
+  // shortening a long argument list keeps such values.
+  bool passes_a_test_of(FieldId field, const Scalar& value) const;
+
  private:
   friend CompiledCondition compile_condition(const Condition& condition, Schema& schema, std::string_view category);
   std::shared_ptr<const detail::Program> program_;

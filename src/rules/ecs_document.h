@@ -1,79 +1,60 @@
 #pragma once
-// How compiled EQL sees a normalized event: ECS field names resolve once, at
-// compile time, to ids; evaluating reads the event's members directly.
+// How compiled EQL sees a normalized event. Field names resolve once, at
+// compile time, to ids: the index of the field in auditeql's field registry
+// (ecs/fields.h) for the fields it sets, ids past the registry for any
+// other name (those never have a value). Evaluating reads the event through
+// the registry's readers.
 #include <array>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "ecs/event.h"
+#include "ecs/fields.h"
 #include "eql/values.h"
 
 namespace auditeql::rules {
 
-enum class EcsField : eql::FieldId {
-  Timestamp,
-  EventKind,
-  EventCategory,
-  EventType,
-  EventAction,
-  HostName,
-  HostOsType,
-  ProcessPid,
-  ProcessExecutable,
-  ProcessName,
-  ProcessArgs,
-  ProcessArgsCount,
-  ProcessCommandLine,
-  ProcessWorkingDirectory,
-  ParentPid,
-  ParentExecutable,
-  ParentName,
-  ParentArgs,
-  ParentArgsCount,
-  ParentCommandLine,
-  UserId,
-  UserName,
-  UserEffectiveId,
-  GroupId,
-  FilePath,
-  FileName,
-  FileDirectory,
-  FileExtension,
-  AuditdSequence,
-  AuditdKey,
-  Count  // ids from here on name fields auditeql never sets
-};
-
-// The ECS names auditeql fills in, e.g. for documentation and `check`.
-const std::vector<std::string>& ecs_field_names();
-
 class EcsSchema : public eql::Schema {
  public:
   eql::FieldId resolve(std::string_view dotted_name) override;
-  // Constant for auditeql's events: host.os.type is "linux", and a process
-  // query only ever sees exec starts (event.type "start", action "exec").
+  // Fields whose value follows from the event kind (host.os.type,
+  // event.category...) are constant for a query whose category admits only
+  // kinds that agree on them; fields set on none of its kinds are known to
+  // be absent. Tests on both are decided at compile time.
   bool known_values(eql::FieldId field, std::string_view category, eql::FieldValues& out) const override;
-  // Names queries asked for that events never carry.
-  const std::vector<std::string>& unknown_fields() const { return unknown_; }
-  bool is_known(eql::FieldId id) const { return id < static_cast<eql::FieldId>(EcsField::Count); }
+
+  // Whether `id` names a field of the registry (else: a name auditeql never sets).
+  static bool is_event_field(eql::FieldId id) { return id < ecs::event_fields().size(); }
+  // The name `id` was resolved from.
+  std::string_view name(eql::FieldId id) const;
 
  private:
-  std::unordered_map<std::string, eql::FieldId> unknown_ids_;
-  std::vector<std::string> unknown_;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, eql::FieldId, NameHash, std::equal_to<>> other_ids_;
+  std::vector<std::string> other_names_;
 };
 
 class EcsDocument : public eql::Document {
  public:
   explicit EcsDocument(const ecs::Event& event) : event_(event) {}
-  eql::FieldValues get(eql::FieldId id) const override;
+  eql::FieldValues get(eql::FieldId id) const override {
+    if (!EcsSchema::is_event_field(id)) return eql::FieldValues::none();
+    const ecs::EventField& field = ecs::event_field(id);
+    if ((field.kinds & ecs::kind_bit(event_.kind)) == 0) return eql::FieldValues::none();
+    return field.read(event_, scratch_[id]);
+  }
+  const ecs::Event& event() const { return event_; }
 
  private:
-  std::string_view id_text(int64_t id, std::array<char, 24>& buffer) const;
-
   const ecs::Event& event_;
-  // user.id and friends are keywords in ECS; formatted on demand, no heap.
-  mutable std::array<char, 24> uid_{}, euid_{}, gid_{};
+  // One per registry field, so that values read at the same time (a
+  // comparison of two fields) never share one. Left uninitialized: a
+  // reader writes before it hands out a view.
+  mutable std::array<ecs::FieldScratch, ecs::kMaxEventFields> scratch_;
 };
 
 }  // namespace auditeql::rules

@@ -49,6 +49,12 @@ struct ThreatMapping {
   std::vector<AttackTechnique> techniques;
 };
 
+// The field names a rule is written against. ECS and the fields auditeql
+// sets are always known; Elastic's own rules also read Elastic Defend's and
+// Auditd Manager's fields, which a rule written for auditeql names only by
+// mistake (and is refused for, like any unknown name).
+enum class RuleSchema : uint8_t { Ecs, Elastic };
+
 // An EQL condition that, when true for an event, stops one rule from alerting on it.
 struct ExceptionDefinition {
   std::string rule_id;
@@ -68,9 +74,13 @@ struct RuleDefinition {
   bool enabled = true;
   std::vector<std::string> tags;
   std::vector<std::string> references;
+  std::string version;                  // the rule's own version, when it has one
+  std::string license;
+  std::vector<std::string> author;
   std::vector<ThreatMapping> threat;
   std::string query;
   TextPosition query_where;
+  RuleSchema schema = RuleSchema::Ecs;
   std::vector<ExceptionDefinition> exceptions;
   std::string file;        // the file that defined it (the last override, if any)
 };

@@ -1,6 +1,7 @@
 #include "rules/rule_index.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 
 #include "eql/text.h"
@@ -11,14 +12,25 @@ namespace {
 constexpr std::string_view kFieldNames[] = {"process.name",        "process.parent.name", "process.executable",
                                             "process.parent.executable", "file.extension", "file.name",
                                             "file.path",           "process.args",        "process.parent.args"};
-static_assert(std::size(kFieldNames) == static_cast<size_t>(IndexedField::Count));
+static_assert(std::size(kFieldNames) == kIndexedFieldCount);
+
+// The registry id of each indexed field.
+const std::array<ecs::EventFieldId, kIndexedFieldCount>& registry_ids() {
+  static const auto ids = [] {
+    std::array<ecs::EventFieldId, kIndexedFieldCount> out{};
+    for (size_t i = 0; i < kIndexedFieldCount; ++i) out[i] = ecs::find_event_field(kFieldNames[i]).value();
+    return out;
+  }();
+  return ids;
+}
 
 // A multi-valued field costs one lookup per value, and its values ("-c",
 // "-f") are less telling than a name: a conjunct on it is taken only when
 // it is several times smaller than the alternatives.
 constexpr size_t kMultiValuedWeight = 4;
 
-bool multi_valued(IndexedField f) { return f == IndexedField::ProcessArgs || f == IndexedField::ParentArgs; }
+size_t position(IndexedField f) { return static_cast<size_t>(f); }
+bool multi_valued(IndexedField f) { return ecs::event_field(registry_ids()[position(f)]).array; }
 
 std::optional<IndexedField> field_of(const eql::ExprPtr& e) {
   const auto* f = e ? e->as<eql::Field>() : nullptr;
@@ -278,7 +290,8 @@ void RuleIndex::add(uint32_t rule, const eql::Expr* condition) {
     return;
   }
   for (const auto& r : required->any_of) {
-    Key& key = keys_[static_cast<size_t>(r.field)];
+    Key& key = keys_[position(r.field)];
+    if (std::find(used_.begin(), used_.end(), r.field) == used_.end()) used_.push_back(r.field);
     for (const auto& v : r.values) {
       key.values[v].push_back(rule);
       key.value_lengths |= uint64_t{1} << std::min<size_t>(v.size(), 63);
@@ -302,29 +315,16 @@ void RuleIndex::collect(const Key& key, std::string_view value) {
   key.suffixes.collect(value, scratch_);
 }
 
-void RuleIndex::collect_all(IndexedField field, const std::vector<std::string_view>& values) {
-  const Key& key = keys_[static_cast<size_t>(field)];
-  if (key.empty()) return;
-  for (const std::string_view v : values) collect(key, v);
-}
-
-const std::vector<uint32_t>& RuleIndex::candidates(const ecs::Event& event) {
+const std::vector<uint32_t>& RuleIndex::candidates(const eql::Document& document) {
   scratch_.assign(always_.begin(), always_.end());
   const size_t before = scratch_.size();
-  if (event.process) {
-    collect(IndexedField::ProcessName, event.process->name);
-    collect(IndexedField::ProcessExecutable, event.process->executable);
-    collect_all(IndexedField::ProcessArgs, event.process->args);
-  }
-  if (event.parent) {
-    collect(IndexedField::ParentName, event.parent->name);
-    collect(IndexedField::ParentExecutable, event.parent->executable);
-    collect_all(IndexedField::ParentArgs, event.parent->args);
-  }
-  if (event.kind != ecs::EventKind::ProcessStart) {
-    collect(IndexedField::FileExtension, event.file_extension());
-    collect(IndexedField::FileName, event.file_name());
-    collect(IndexedField::FilePath, event.file_path);
+  for (const IndexedField field : used_) {
+    const Key& key = keys_[position(field)];
+    const eql::FieldValues values = document.get(registry_ids()[position(field)]);
+    for (size_t k = 0; k < values.size(); ++k) {
+      const eql::Scalar v = values.at(k);
+      if (v.kind == eql::Scalar::Kind::String) collect(key, v.s);
+    }
   }
   if (scratch_.size() != before) {
     std::sort(scratch_.begin(), scratch_.end());

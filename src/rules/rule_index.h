@@ -15,13 +15,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ecs/event.h"
+#include "ecs/fields.h"
+#include "rules/ecs_document.h"
 #include "eql/ast.h"
+#include "eql/values.h"
 
 namespace auditeql::rules {
 
-// The string fields the index looks at. The last two hold several values
-// each (any-of, like every EQL comparison on them).
+// The string fields the index files rules under: the ones whose values tell
+// events apart (names, paths, arguments), by their position in that list.
+// How each is read from an event is the field registry's business.
 enum class IndexedField : uint8_t {
   ProcessName,
   ParentName,
@@ -34,6 +37,7 @@ enum class IndexedField : uint8_t {
   ParentArgs,
   Count
 };
+inline constexpr size_t kIndexedFieldCount = static_cast<size_t>(IndexedField::Count);
 
 std::optional<IndexedField> indexed_field(std::string_view dotted_name);
 
@@ -89,8 +93,10 @@ class RuleIndex {
   // Files rule `rule` (indexes must be added in increasing order).
   void add(uint32_t rule, const eql::Expr* condition);
 
-  // The rules to evaluate for `event`, in increasing order. Valid until the next call.
-  const std::vector<uint32_t>& candidates(const ecs::Event& event);
+  // The rules to evaluate for `event` (read through `document`), in
+  // increasing order. Valid until the next call.
+  const std::vector<uint32_t>& candidates(const eql::Document& document);
+  const std::vector<uint32_t>& candidates(const ecs::Event& event) { return candidates(EcsDocument(event)); }
 
   size_t indexed() const { return indexed_; }
   size_t unindexed() const { return always_.size(); }
@@ -106,10 +112,9 @@ class RuleIndex {
   };
 
   void collect(const Key& key, std::string_view value);
-  void collect(IndexedField field, std::string_view value) { collect(keys_[static_cast<size_t>(field)], value); }
-  void collect_all(IndexedField field, const std::vector<std::string_view>& values);
 
-  Key keys_[static_cast<size_t>(IndexedField::Count)];
+  Key keys_[kIndexedFieldCount];
+  std::vector<IndexedField> used_;  // the fields some rule is filed under
   std::vector<uint32_t> always_;
   size_t indexed_ = 0;
   std::vector<uint32_t> scratch_;

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kRuleKeys = {"id",       "name",       "description", "ruleset", "severity",
                                             "risk_score", "max_signals", "enabled",    "tags",    "references",
-                                            "threat",   "query",      "exceptions"};
+                                            "threat",   "query",      "exceptions",  "schema"};
 const std::vector<std::string> kExceptionKeys = {"rule_id", "description", "condition"};
 const std::vector<std::string> kInlineExceptionKeys = {"description", "condition"};
 
@@ -129,6 +129,16 @@ void apply_rule_keys(const YamlSource& src, const YAML::Node& root, RuleDefiniti
   if (auto v = src.integer(root, "risk_score", 0, 100, d)) rule.risk_score = static_cast<int>(*v);
   if (auto v = src.integer(root, "max_signals", 1, 1000000, d)) rule.max_signals = static_cast<int>(*v);
   if (auto v = src.boolean(root, "enabled", d)) rule.enabled = *v;
+  if (auto v = src.string(root, "schema", d)) {
+    if (*v == "ecs") {
+      rule.schema = RuleSchema::Ecs;
+    } else if (*v == "elastic") {
+      rule.schema = RuleSchema::Elastic;
+    } else {
+      src.error(root["schema"], "schema must be ecs (the default) or elastic (the query is Elastic's, written for "
+                                "Elastic Defend's and Auditd Manager's fields too)", d);
+    }
+  }
   if (auto v = src.strings(root, "tags", d)) rule.tags = *v;
   if (auto v = src.strings(root, "references", d)) rule.references = *v;
   if (const YAML::Node threat = root["threat"]; threat && !threat.IsNull()) {

@@ -3,21 +3,82 @@
 #include <algorithm>
 
 #include "eql/parser.h"
+#include "rules/field_check.h"
 
 namespace auditeql::rules {
 namespace {
 
-void report_eql_error(const eql::Error& e, const TextPosition& where, const std::string& prefix, Diagnostics& d) {
-  const SourceSpan at = where.at(e.pos.line, e.pos.column);
-  d.error(at, prefix + e.detail, read_source_line(at.file, at.line));
+void report_at(const TextPosition& where, const eql::SourcePos& pos, const std::string& message, Diagnostics& d,
+               Diagnostic::Level level = Diagnostic::Level::Error) {
+  const SourceSpan at = where.at(pos.line, pos.column);
+  if (level == Diagnostic::Level::Error) {
+    d.error(at, message, read_source_line(at.file, at.line));
+  } else {
+    d.warning(at, message, read_source_line(at.file, at.line));
+  }
 }
 
+// Reports every field of `refs` that no schema knows; true when there was none.
+bool report_unknown_fields(const std::vector<FieldReference>& refs, const TextPosition& where,
+                           const std::string& prefix, Diagnostics& d) {
+  bool ok = true;
+  for (const auto& ref : refs) {
+    if (ref.standing != FieldStanding::Unknown) continue;
+    report_at(where, ref.pos, prefix + describe_unknown_field(ref), d);
+    ok = false;
+  }
+  return ok;
+}
+
+std::string quoted_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+std::vector<std::string> never_set_names(const std::vector<FieldReference>& refs) {
+  std::vector<std::string> names;
+  for (const auto& ref : refs) {
+    if (ref.standing == FieldStanding::NeverSet && std::find(names.begin(), names.end(), ref.name) == names.end()) {
+      names.push_back(ref.name);
+    }
+  }
+  return names;
+}
+
+const FieldReference* first_never_set(const std::vector<FieldReference>& refs) {
+  for (const auto& ref : refs) {
+    if (ref.standing == FieldStanding::NeverSet) return &ref;
+  }
+  return nullptr;
+}
+
+// An exception is refused when it names an unknown field or depends on one
+// its rule's events never have: it would then suppress every alert of the
+// rule, or none, whatever the event.
 std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinition& ex, EcsSchema& schema,
-                                                        std::string_view category, Diagnostics& d) {
+                                                        std::string_view category, RuleSchema rule_schema,
+                                                        Diagnostics& d) {
+  const std::string prefix = "exception for rule " + ex.rule_id + ": ";
   try {
-    return eql::compile_condition(eql::parse_condition(ex.condition), schema, category);
+    const eql::Condition condition = eql::parse_condition(ex.condition);
+    const ecs::KindMask kinds = ecs::kinds_of_category(category);
+    const auto refs = field_references(*condition.root, kinds, rule_schema);
+    if (!report_unknown_fields(refs, ex.where, prefix, d)) return std::nullopt;
+    if (const FieldReference* never = first_never_set(refs)) {
+      report_at(ex.where, never->pos,
+                prefix + "refused: it depends on " + quoted_list(never_set_names(refs)) +
+                    ", which auditeql never sets on " + describe_kinds(kinds) +
+                    ", so it would match every event or none",
+                d);
+      return std::nullopt;
+    }
+    return eql::compile_condition(condition, schema, category);
   } catch (const eql::Error& e) {
-    report_eql_error(e, ex.where, "exception for rule " + ex.rule_id + ": ", d);
+    report_at(ex.where, e.pos, prefix + e.detail, d);
     return std::nullopt;
   }
 }
@@ -43,7 +104,7 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     if (rule == loaded.rules.end()) {
       // Still compiled, so that a mistake in it is reported now, not when
       // the rule id is fixed.
-      compile_exception(ex, schema, "any", d);
+      compile_exception(ex, schema, "any", RuleSchema::Ecs, d);
       d.warning(ex.where.start, "exception for unknown rule id " + ex.rule_id + " (it matches nothing)",
                 read_source_line(ex.where.start.file, ex.where.start.line));
       continue;
@@ -59,16 +120,22 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     auto rule = std::make_unique<CompiledRule>();
     const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
     eql::Query query;
+    std::vector<FieldReference> refs;
     try {
       query = eql::parse_query(definition.query);
+      if (query.kind == eql::QueryKind::Event) {
+        const ecs::KindMask kinds = ecs::kinds_of_category(query.event.category);
+        refs = field_references(*query.event.condition.root, kinds, definition.schema);
+        if (!report_unknown_fields(refs, definition.query_where, label, d)) continue;
+      }
       rule->query = eql::compile(query, schema);
     } catch (const eql::Error& e) {
-      report_eql_error(e, definition.query_where, label, d);
+      report_at(definition.query_where, e.pos, label + e.detail, d);
       continue;
     }
     bool exceptions_ok = true;
     for (const auto& ex : definition.exceptions) {
-      auto condition = compile_exception(ex, schema, rule->query.category(), d);
+      auto condition = compile_exception(ex, schema, rule->query.category(), definition.schema, d);
       if (!condition) {
         exceptions_ok = false;
         continue;
@@ -76,20 +143,34 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
       rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
     }
     if (!exceptions_ok) continue;
-    for (const auto& use : rule->query.fields()) {
-      if (!schema.is_known(use.id)) rule->unset_fields.push_back(use.name);
+    rule->never_set = never_set_names(refs);
+    if (const FieldReference* never = first_never_set(refs)) {
+      const auto absent = [&](std::string_view name) {
+        return std::find(rule->never_set.begin(), rule->never_set.end(), name) != rule->never_set.end();
+      };
+      rule->can_match = can_match_without(query.event.condition.root, absent);
+      report_at(definition.query_where, never->pos,
+                label + "reads " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
+                    describe_kinds(ecs::kinds_of_category(query.event.category)) +
+                    (rule->can_match ? ": the rule can still match, as on events without them"
+                                     : ": the rule can never match"),
+                d, Diagnostic::Level::Warning);
     }
     rule->definition = std::move(definition);
     rule->index = set.rules_.size();
     const auto index = static_cast<uint32_t>(set.rules_.size());
     const eql::Expr* condition = query.event.condition.root.get();
-    if (rule->query.applies_to("process")) set.by_kind_[static_cast<size_t>(ecs::EventKind::ProcessStart)].add(index, condition);
-    if (rule->query.applies_to("file")) {
-      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileCreation)].add(index, condition);
-      set.by_kind_[static_cast<size_t>(ecs::EventKind::FileRename)].add(index, condition);
+    for (size_t k = 0; k < ecs::kEventKindCount; ++k) {
+      if (rule->query.applies_to(ecs::classification(static_cast<ecs::EventKind>(k)).category)) {
+        set.by_kind_[k].add(index, condition);
+      }
     }
     set.rules_.push_back(std::move(rule));
     set.counters_.emplace_back();
+  }
+  if (set.rules_.empty() && !d.has_errors()) {
+    d.error({}, "no enabled rule: auditeql would detect nothing (" + std::to_string(set.disabled_.size()) +
+                    " disabled, none in the rule directories otherwise)");
   }
   return set;
 }

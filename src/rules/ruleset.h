@@ -25,7 +25,8 @@ struct CompiledRule {
   RuleDefinition definition;
   eql::CompiledQuery query;
   std::vector<CompiledException> exceptions;
-  std::vector<std::string> unset_fields;  // fields the query reads that events never carry
+  std::vector<std::string> never_set;     // known fields the query reads that its events never have
+  bool can_match = true;                  // false when it needs one of them
   size_t index = 0;                       // position in the ruleset
 };
 
@@ -38,9 +39,13 @@ class Ruleset {
  public:
   Ruleset() = default;
 
-  // Compiles the enabled rules and attaches the exceptions. Problems (a query
-  // that does not parse, a sequence query, an exception for an unknown rule)
-  // go to `diagnostics`; only rules that compiled are kept.
+  // Compiles the enabled rules and attaches the exceptions. Problems go to
+  // `diagnostics`, and only rules that compiled are kept: errors for a query
+  // that does not parse or names an unknown field, a sequence query, an
+  // exception that names an unknown field or depends on one auditeql never
+  // sets, no enabled rule at all; warnings for a rule that reads fields
+  // auditeql never sets (saying whether it can still match) and an
+  // exception for an unknown rule.
   static Ruleset compile(LoadedRules loaded, Diagnostics& diagnostics);
 
   // Calls on_match(rule) for every enabled rule that matches `event` and
@@ -49,7 +54,7 @@ class Ruleset {
   void evaluate(const ecs::Event& event, OnMatch&& on_match) {
     const EcsDocument document(event);
     RuleIndex& index = by_kind_[static_cast<size_t>(event.kind)];
-    for (const uint32_t i : index.candidates(event)) {
+    for (const uint32_t i : index.candidates(document)) {
       CompiledRule& rule = *rules_[i];
       if (!rule.query.matches(document)) continue;
       ++counters_[i].matches;
@@ -73,7 +78,7 @@ class Ruleset {
 
   std::vector<std::unique_ptr<CompiledRule>> rules_;  // stable addresses for alerts
   std::vector<RuleCounters> counters_;
-  RuleIndex by_kind_[3];  // per ecs::EventKind: the rules that can match it
+  RuleIndex by_kind_[ecs::kEventKindCount];  // per ecs::EventKind: the rules that can match it
   std::vector<std::string> disabled_;  // ids of rules switched off
   std::shared_ptr<EcsSchema> schema_;
 };

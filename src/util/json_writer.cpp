@@ -1,6 +1,7 @@
 #include "util/json_writer.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace auditeql::util {
 namespace {
@@ -115,6 +116,19 @@ void JsonWriter::number(int64_t n) {
   separate();
   char buf[24];
   const auto res = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, res.ptr);
+}
+
+void JsonWriter::number(double d) {
+  separate();
+  // JSON has no NaN or infinity; a value that is neither a number nor
+  // representable is written as null rather than breaking the document.
+  if (!std::isfinite(d)) {
+    out_ += "null";
+    return;
+  }
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, d);
   out_.append(buf, res.ptr);
 }
 

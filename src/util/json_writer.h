@@ -45,6 +45,7 @@ class JsonWriter {
   }
   void number(int64_t n);
   void number(uint64_t n);
+  void number(double d);
   void boolean(bool b) { separate(); out_ += b ? "true" : "false"; }
   void null() { separate(); out_ += "null"; }
   // Inserts already-serialized JSON (trusted: produced by this writer).

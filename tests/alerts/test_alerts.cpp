@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(an_alert_carries_rule_threat_and_event_fields_in_ecs_names)
   BOOST_TEST(at(doc, {"rule", "id"}).as_string() == "5bda8597-69a6-4b9e-87a2-69a7c963ea83");
   BOOST_TEST(at(doc, {"rule", "name"}).as_string() == "Boot File Copy");
   BOOST_TEST(!at(doc, {"rule", "description"}).as_string().empty());
-  BOOST_TEST(at(doc, {"rule", "reference"}).as_string().rfind("https://", 0) == 0u);
+  BOOST_TEST(at(doc, {"rule", "reference"}).as_array().size() == 2u);  // every reference, not the first
+  BOOST_TEST(at(doc, {"rule", "reference"}).as_array()[1].as_string().rfind("https://github.com/", 0) == 0u);
   BOOST_TEST(at(doc, {"rule", "ruleset"}).as_string() == "boot-persistence");
   BOOST_TEST(at(doc, {"threat", "framework"}).as_string() == "MITRE ATT&CK");
   BOOST_TEST(at(doc, {"threat", "tactic", "id"}).as_array().size() == 3u);
@@ -80,15 +81,77 @@ BOOST_AUTO_TEST_CASE(an_alert_carries_rule_threat_and_event_fields_in_ecs_names)
   BOOST_TEST(at(doc, {"host", "name"}).as_string() == "web1");
   BOOST_TEST(at(doc, {"user", "name"}).as_string() == "root");
   BOOST_TEST(at(doc, {"auditd", "sequence"}).as_int() == 49358);
-  BOOST_TEST(doc.find("tags")->as_array().size() == 10u);
-  BOOST_TEST(doc.find("auditeql") == nullptr);
+  // The rule's tags describe the rule (and name other vendors' data
+  // sources): they stay under the rule, not in the document's tags.
+  BOOST_TEST(doc.find("tags") == nullptr);
+  BOOST_TEST(at(doc, {"auditeql", "rule", "tags"}).as_array().size() == 10u);
+  BOOST_TEST(doc.find("auditeql")->find("alerts_dropped_before") == nullptr);
   BOOST_TEST(alert.rule_id == "5bda8597-69a6-4b9e-87a2-69a7c963ea83");
   BOOST_TEST((alert.severity == rules::Severity::Low));
 }
 
+BOOST_AUTO_TEST_CASE(an_alert_names_its_sensor_schema_severity_and_identity) {
+  BootRule boot;
+  alerts::AlertBuilder builder;
+  alerts::Alert first, second;
+  builder.build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, first);
+  builder.build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, second);
+  const auto doc = util::parse_json(first.json);
+  BOOST_TEST(at(doc, {"ecs", "version"}).as_string() == std::string(ecs::kEcsVersion));
+  BOOST_TEST(at(doc, {"agent", "type"}).as_string() == "auditeql");
+  BOOST_TEST(at(doc, {"event", "module"}).as_string() == "auditeql");
+  BOOST_TEST(at(doc, {"event", "dataset"}).as_string() == "auditeql.alerts");
+  BOOST_TEST(at(doc, {"log", "level"}).as_string() == "low");
+  const std::string id = at(doc, {"event", "id"}).as_string();
+  BOOST_TEST(id.size() == 36u);
+  BOOST_TEST(id[14] == '4');  // a version 4 UUID
+  BOOST_TEST(id != at(util::parse_json(second.json), {"event", "id"}).as_string());
+  // event.created is when the alert was made (now), @timestamp when the event happened.
+  BOOST_TEST(at(doc, {"event", "created"}).as_string() > std::string("2026-12"));
+  BOOST_TEST(at(doc, {"@timestamp"}).as_string() == "2026-11-23T06:05:18.753Z");
+}
+
+BOOST_AUTO_TEST_CASE(an_alert_keeps_the_nested_attack_mapping_and_the_rule_s_version_license_and_authors) {
+  BootRule boot;
+  rules::CompiledRule rule = boot.rule();
+  rule.definition.version = "7";
+  rule.definition.license = "Elastic License v2";
+  rule.definition.author = {"Elastic", "auditeql"};
+  alerts::Alert alert;
+  alerts::AlertBuilder().build(cp_event({"cp", "x", "/boot/"}), rule, 0, alert);
+  const auto doc = util::parse_json(alert.json);
+  BOOST_TEST(at(doc, {"rule", "version"}).as_string() == "7");
+  BOOST_TEST(at(doc, {"rule", "license"}).as_string() == "Elastic License v2");
+  BOOST_TEST(at(doc, {"rule", "author"}).as_array().size() == 2u);
+  // Which technique belongs to which tactic, as the rule wrote it.
+  const auto& mapping = at(doc, {"auditeql", "threat"}).as_array();
+  BOOST_REQUIRE(mapping.size() == 3u);
+  BOOST_TEST(at(mapping[1], {"tactic", "id"}).as_string() == "TA0002");
+  BOOST_TEST(at(mapping[1], {"technique"}).as_array()[0].find("id")->as_string() == "T1059");
+  BOOST_TEST(at(mapping[1], {"technique"}).as_array()[0].find("subtechnique")->as_array()[0].find("id")->as_string() ==
+             "T1059.004");
+  BOOST_TEST(mapping[2].find("technique") == nullptr);  // a tactic without techniques
+}
+
+BOOST_AUTO_TEST_CASE(a_shortened_argument_list_keeps_the_argument_the_rule_matched) {
+  BootRule boot;
+  alerts::AlertBuilder builder({8192});
+  std::vector<std::string> args = {"cp"};
+  for (int i = 1; i < 3001; ++i) args.push_back(i == 1503 ? "/boot/x" : "/tmp/file" + std::to_string(i));
+  alerts::Alert alert;
+  builder.build(cp_event(args), boot.rule(), 0, alert);
+  BOOST_TEST(alert.json.size() <= 8192u);
+  const auto doc = util::parse_json(alert.json);
+  const auto& kept = at(doc, {"process", "args"}).as_array();
+  bool has_match = false;
+  for (const auto& a : kept) has_match = has_match || a.as_string() == "/boot/x";
+  BOOST_TEST(has_match, alert.json);
+  BOOST_TEST(kept.back().as_string().rfind("[...+", 0) == 0u);  // the arguments after it, counted
+}
+
 BOOST_AUTO_TEST_CASE(oversized_alerts_are_shortened_to_fit_and_stay_valid) {
   BootRule boot;
-  const alerts::AlertBuilder builder({8192});
+  alerts::AlertBuilder builder({8192});
   // A 128 KiB argument, and 3,000 arguments.
   std::vector<std::vector<std::string>> cases = {{"cp", std::string(131071, 'D'), "/boot/"}, {"cp"}};
   for (int i = 0; i < 3000; ++i) cases[1].push_back("/boot/file" + std::to_string(i));
@@ -105,11 +168,24 @@ BOOST_AUTO_TEST_CASE(oversized_alerts_are_shortened_to_fit_and_stay_valid) {
   BOOST_TEST(builder.truncated() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(an_alert_that_cannot_be_shortened_enough_is_counted) {
+  BootRule boot;
+  rules::CompiledRule rule = boot.rule();
+  rule.definition.description.assign(20000, 'd');  // the rule's own text is never cut
+  alerts::AlertBuilder builder({8192});
+  alerts::Alert alert;
+  builder.build(cp_event({"cp", "x", "/boot/"}), rule, 0, alert);
+  BOOST_TEST(builder.over_limit() == 1u);
+  BOOST_TEST(builder.truncated() == 1u);
+  BOOST_TEST(util::parse_json(alert.json).is_object());  // still one valid document
+}
+
 BOOST_AUTO_TEST_CASE(short_alerts_are_not_touched) {
   BootRule boot;
   alerts::Alert full, capped;
-  alerts::AlertBuilder().build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, full);
-  alerts::AlertBuilder({8192}).build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, capped);
+  const alerts::AlertStamp stamp{"0b1c2d3e-0000-4000-8000-000000000001", 1795413918900};
+  alerts::AlertBuilder().build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, stamp, full);
+  alerts::AlertBuilder({8192}).build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, stamp, capped);
   BOOST_TEST(full.json == capped.json);
 }
 

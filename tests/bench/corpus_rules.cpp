@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
     yaml << "id: " << quoted(id) << "\n"
          << "name: " << quoted(rule.find("name")->as_string()) << "\n"
          << "ruleset: elastic-corpus\n"
+         << "schema: elastic\n"
          << "severity: " << rule.find("severity")->as_string() << "\n"
          << "risk_score: " << rule.find("risk_score")->as_int() << "\n"
          << "query: |2\n";

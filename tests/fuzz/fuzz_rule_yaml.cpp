@@ -128,14 +128,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)d.format();
   for (const auto& item : d.all()) (void)item.format();
 
-  const alerts::AlertBuilder capped({8000});
-  const alerts::AlertBuilder unlimited({0});
+  alerts::AlertBuilder capped({8000});
+  alerts::AlertBuilder unlimited({0});
   alerts::Alert alert;
   for (const ecs::Event& event : fixed_events()) {
     set.evaluate(event, [&](const rules::CompiledRule& rule) {
-      unlimited.build(event, rule, 3, alert);
+      unlimited.build(event, rule, 3, fuzz::kFixedStamp, alert);
       fuzz::check_alert(alert, 0, false);
-      capped.build(event, rule, 0, alert);
+      capped.build(event, rule, 0, fuzz::kFixedStamp, alert);
       fuzz::check_alert(alert, 8000, false);
     });
   }

@@ -6,7 +6,7 @@
 #include <set>
 #include <tuple>
 
-#include "ecs/event_json.h"
+#include "ecs/fields.h"
 #include "normalize/process_table.h"
 #include "support/corpus.h"
 #include "support/synthetic.h"

@@ -141,6 +141,7 @@ BOOST_AUTO_TEST_CASE(the_elastic_corpus_compiles_against_ecs_events_and_evaluate
     if (doc.find("query_kind")->as_string() != "event") continue;
     ++single_event;
     loaded.rules.push_back(rule(doc.find("rule_id")->as_string(), doc.find("query")->as_string()));
+    loaded.rules.back().schema = rules::RuleSchema::Elastic;
   }
   rules::Diagnostics d;
   auto set = rules::Ruleset::compile(loaded, d);

@@ -1,0 +1,57 @@
+#pragma once
+// What auditeql makes of the fields a query or an exception names, checked
+// when rules load so that a mistake fails closed: a name in no schema
+// auditeql knows is an error (Elasticsearch rejects it as an unknown
+// column), a known field that auditeql never sets is reported with what it
+// does to the rule, and an exception that depends on such a field is
+// refused (it would suppress every alert of its rule, or none).
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ecs/event.h"
+#include "eql/ast.h"
+#include "rules/rule.h"
+
+namespace auditeql::rules {
+
+enum class FieldStanding : uint8_t {
+  Set,       // a registry field that events of the query's kinds can have
+  NeverSet,  // a known field those events never have (an ECS field auditeql does not fill, file.path in a
+             // process query, or an unknown name written `?name`, which Elasticsearch reads as null)
+  Unknown,   // in no schema the rule is written against: a typo, or another sensor's field
+};
+
+struct FieldReference {
+  std::string name;
+  eql::SourcePos pos;
+  bool optional = false;
+  FieldStanding standing = FieldStanding::Set;
+  // For an Unknown field of Elastic's schemas (in a rule written for ECS): which one.
+  std::string_view elastic_schema;
+};
+
+// Every field `expr` names, in order of appearance, judged for a query that
+// sees events of `kinds` and is written against `schema`.
+std::vector<FieldReference> field_references(const eql::Expr& expr, ecs::KindMask kinds,
+                                             RuleSchema schema = RuleSchema::Ecs);
+
+// A known field name one edit away from `name` (a letter added, dropped,
+// changed or two swapped), or one whose last part starts with `name`'s
+// (`process.parent.exe`): "" when there is none or more than one.
+std::string suggest_field(std::string_view name);
+
+// Whether a condition can still be true when the fields for which `absent`
+// is true have no value: each part that reads only such fields is
+// evaluated as Elasticsearch would on an event without them, and the
+// and/or/not around it are folded.
+bool can_match_without(const eql::ExprPtr& condition, const std::function<bool(std::string_view)>& absent);
+
+// "an unknown field 'x' (did you mean 'y'?)" and friends, for diagnostics.
+std::string describe_unknown_field(const FieldReference& field);
+
+// "process events", "file events", "process and file events".
+std::string describe_kinds(ecs::KindMask kinds);
+
+}  // namespace auditeql::rules
