@@ -5,23 +5,24 @@
 #include <filesystem>
 #include <iostream>
 
-#include "app/args.h"
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/options.h"
 #include "app/rule_setup.h"
+#include "util/text.h"
 
 namespace auditeql::app {
 namespace {
 
-constexpr const char* kCheckUsage = R"(Usage: auditeql check [--config FILE]
+constexpr const char* kCheckIntro = R"(Usage: auditeql check [OPTIONS]
 
 Loads the configuration (default /etc/auditeql/auditeql.yaml when it exists,
 else the built-in defaults), the rules and the exceptions exactly as the
 plugin would at start-up, reports every problem with its file, line and
 column, and lists what was loaded.
-
-Exit status: 0 everything loads, 2 something does not.
 )";
+
+constexpr const char* kCheckOutro = "Exit status: 0 everything loads, 2 something does not.\n";
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -32,22 +33,11 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 int run_check(const std::vector<std::string>& args) {
-  bool help = false;
   std::string config_path;
-  std::vector<std::string> extra;
-  ArgParser parser;
-  parser.flag("--help", &help);
-  parser.option("--config", &config_path);
-  std::string error;
-  if (!parser.parse(args, extra, error) || !extra.empty()) {
-    std::cerr << "auditeql check: " << (error.empty() ? "unexpected argument " + extra.front() : error) << "\n"
-              << kCheckUsage;
-    return 2;
-  }
-  if (help) {
-    std::cout << kCheckUsage;
-    return 0;
-  }
+  CommandLine cli("check", kCheckIntro, kCheckOutro);
+  const std::string config_help = std::string("the configuration to check (default: ") + kDefaultConfigPath + ")";
+  cli.text("config", "FILE", &config_path, config_help.c_str());
+  if (const auto status = cli.parse(args)) return *status;
   const std::string shipped = shipped_rules_dir();
   rules::Diagnostics config_diagnostics;
   Config config = default_config(shipped);
@@ -56,14 +46,15 @@ int run_check(const std::vector<std::string>& args) {
     if (config_path.empty()) config_path = kDefaultConfigPath;
     if (const std::string problem = rules::insecure_path_problem(config_path); !problem.empty()) {
       config_diagnostics.error({config_path, 0, 0}, "refusing to load: " + problem);
-    } else {
-      config = load_config(config_path, shipped, config_diagnostics);
     }
+    // Read even when refused: the plugin would not use it, but every other
+    // problem (a directory, unreadable, bad keys) is worth reporting too.
+    config = load_config(config_path, shipped, config_diagnostics);
   }
   std::cout << "config: " << config.source << "\n";
   if (config_diagnostics.has_errors()) {
     std::cerr << config_diagnostics.format();
-    std::cout << "FAILED: the configuration has " << config_diagnostics.error_count() << " error(s)\n";
+    std::cout << "FAILED: the configuration has " << util::counted(config_diagnostics.error_count(), "error") << "\n";
     return 2;
   }
 
@@ -77,7 +68,7 @@ int run_check(const std::vector<std::string>& args) {
       const auto& rule = set.rule(i);
       std::cout << "  " << rule.definition.id << "  " << rule.definition.name << "  ["
                 << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
-                << rule.definition.risk_score << ", " << rule.exceptions.size() << " exceptions]  "
+                << rule.definition.risk_score << ", " << util::counted(rule.exceptions.size(), "exception") << "]  "
                 << rule.definition.file << "\n";
       if (!rule.can_match) std::cout << "    cannot match: needs " << join(rule.never_set) << "\n";
     }
@@ -85,7 +76,7 @@ int run_check(const std::vector<std::string>& args) {
   }
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
   if (setup.diagnostics.has_errors()) {
-    std::cout << "FAILED: " << setup.diagnostics.error_count() << " error(s)\n";
+    std::cout << "FAILED: " << util::counted(setup.diagnostics.error_count(), "error") << "\n";
     return 2;
   }
   std::cout << "OK\n";

@@ -1,53 +1,60 @@
 // `auditeql eql`: one EQL query against ECS events given as NDJSON, to try a
 // rule or an exception on sample events before deploying it.
-#include <fstream>
-#include <iostream>
-#include <sstream>
+#include <fcntl.h>
+#include <unistd.h>
 
-#include "app/args.h"
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+
 #include "app/commands.h"
+#include "app/options.h"
 #include "eql/eql.h"
+#include "util/file.h"
 #include "util/json_value.h"
 
 namespace auditeql::app {
 namespace {
 
-constexpr const char* kEqlUsage = R"(Usage: auditeql eql (--query QUERY | --query-file FILE) [--check] [EVENTS|-]
+constexpr const char* kEqlIntro = R"(Usage: auditeql eql [OPTIONS] [EVENTS|-]
 
-Evaluates one EQL query (Elasticsearch semantics) on ECS events, one JSON
-object per line (nested objects or dotted keys), and prints for each event
-"<index><TAB>true" or "<index><TAB>false", counting events from 0. Events whose
-event.category does not include the query's category do not match.
+Evaluates one EQL query (Elasticsearch semantics), given with --query or
+--query-file, on ECS events, one JSON object per line (nested objects or
+dotted keys), and prints for each event "<index><TAB>true" or
+"<index><TAB>false", counting events from 0. Events whose event.category does
+not include the query's category do not match.
 
   auditeql events audit.log | auditeql eql --query 'process where process.name == "cpio"'
+)";
 
-Options:
-  --query QUERY       the query text
-  --query-file FILE   read the query from FILE
-  --check             only parse the query and print its kind
-                      (event, sequence or sample)
-  --help              show this help
-
-Exit status: 0 success, 1 an event line was not valid JSON or input was
+constexpr const char* kEqlOutro = R"(Exit status: 0 success, 1 an event line was not valid JSON or input was
 unreadable, 2 the query does not parse or cannot be evaluated.
 )";
 
-const char* kind_name(eql::QueryKind kind) {
-  switch (kind) {
-    case eql::QueryKind::Event: return "event";
-    case eql::QueryKind::Sequence: return "sequence";
-    case eql::QueryKind::Sample: return "sample";
-  }
-  return "event";
+// The schema queries are compiled against and events are read with: any
+// field name is accepted for now. Validating names (against the ECS field
+// registry) belongs here, the one place that picks it.
+using EventSchema = eql::DynamicSchema;
+
+// Sequences and samples parse and their stages compile, but auditeql has no
+// engine that evaluates them yet; this is the one place that says so.
+std::string not_evaluated_yet(eql::QueryKind kind) {
+  return "note: auditeql cannot evaluate " + std::string(eql::to_string(kind)) +
+         " queries yet (their stages were checked)";
 }
 
-bool read_text(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
+// Everything --check can find out without events: the query parses, its
+// functions exist with the right arguments, its regexes and CIDR blocks are
+// valid. Throws eql::Error.
+void check_compiles(const eql::Query& query, EventSchema& schema) {
+  if (query.kind == eql::QueryKind::Event) {
+    eql::compile(query, schema);
+    return;
+  }
+  for (const auto& stage : query.stages) {
+    eql::compile_condition(stage.filter.condition, schema, stage.filter.category);
+  }
+  if (query.until) eql::compile_condition(query.until->filter.condition, schema, query.until->filter.category);
 }
 
 bool in_category(const eql::CompiledQuery& query, const eql::Document& event, eql::FieldId category) {
@@ -60,93 +67,100 @@ bool in_category(const eql::CompiledQuery& query, const eql::Document& event, eq
   return false;
 }
 
+// Prints "<index>\t<verdict>" per event line of `fd`. 1 when a line is not
+// a JSON object or the input cannot be read, else 0.
+int evaluate(const eql::CompiledQuery& compiled, EventSchema& schema, int fd, const std::string& input_name) {
+  const eql::FieldId category = schema.resolve("event.category");
+  int status = 0;
+  uint64_t index = 0, line_number = 0;
+  std::string out;
+  std::string error;
+  const bool read_all = util::read_lines(
+      fd,
+      [&](std::string_view line) {
+        ++line_number;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+        const uint64_t this_index = index++;
+        try {
+          const auto event = eql::JsonDocument::parse(line, schema);
+          const bool match = in_category(compiled, event, category) && compiled.matches(event);
+          out += std::to_string(this_index) + (match ? "\ttrue\n" : "\tfalse\n");
+        } catch (const util::JsonError& e) {
+          std::cerr << "auditeql eql: line " << line_number << ", column " << e.column << ": not a JSON object: "
+                    << e.detail << "\n";
+          status = 1;
+        }
+        if (out.size() > 65536) {
+          std::cout << out;
+          out.clear();
+        }
+      },
+      error);
+  std::cout << out << std::flush;
+  if (!read_all) {
+    std::cerr << "auditeql eql: cannot read " << input_name << ": " << error << "\n";
+    return 1;
+  }
+  return status;
+}
+
 }  // namespace
 
 int run_eql(const std::vector<std::string>& args) {
-  bool help = false, check_only = false;
+  bool check_only = false;
   std::string query_text, query_file;
   std::vector<std::string> inputs;
-  ArgParser parser;
-  parser.flag("--help", &help);
-  parser.flag("--check", &check_only);
-  parser.option("--query", &query_text);
-  parser.option("--query-file", &query_file);
-  std::string error;
-  if (!parser.parse(args, inputs, error)) {
-    std::cerr << "auditeql eql: " << error << "\n" << kEqlUsage;
-    return 2;
-  }
-  if (help) {
-    std::cout << kEqlUsage;
-    return 0;
-  }
-  if (query_text.empty() == query_file.empty() || inputs.size() > 1) {
-    std::cerr << "auditeql eql: give exactly one of --query and --query-file, and at most one input\n" << kEqlUsage;
-    return 2;
-  }
+  CommandLine cli("eql", kEqlIntro, kEqlOutro);
+  cli.text("query", "QUERY", &query_text, "the query text")
+      .text("query-file", "FILE", &query_file, "read the query from FILE")
+      .flag("check", &check_only,
+            "only check the query (parse and compile it, no events read) and print its kind: event, sequence or "
+            "sample")
+      .arguments(&inputs, 1);
+  if (const auto status = cli.parse(args)) return *status;
+  if (query_text.empty() == query_file.empty()) return cli.usage_error("give exactly one of --query and --query-file");
+
   std::string source_name = "<query>";
   if (!query_file.empty()) {
-    if (!read_text(query_file, query_text)) {
-      std::cerr << "auditeql eql: cannot read " << query_file << "\n";
+    std::string error;
+    auto text = util::read_file(query_file, error);
+    if (!text) {
+      std::cerr << "auditeql eql: cannot read " << query_file << ": " << error << "\n";
       return 2;
     }
+    query_text = std::move(*text);
     source_name = query_file;
   }
 
+  EventSchema schema;
   eql::Query query;
+  eql::CompiledQuery compiled;
   try {
     query = eql::parse_query(query_text);
+    if (check_only) {
+      check_compiles(query, schema);
+    } else {
+      compiled = eql::compile(query, schema);
+    }
   } catch (const eql::Error& e) {
     std::cerr << eql::format_error(e, query_text, source_name) << "\n";
     return 2;
   }
   if (check_only) {
-    std::cout << kind_name(query.kind) << "\n";
+    std::cout << eql::to_string(query.kind) << "\n";
+    if (query.kind != eql::QueryKind::Event) std::cerr << not_evaluated_yet(query.kind) << "\n";
     return 0;
   }
-  eql::DynamicSchema schema;
-  eql::CompiledQuery compiled;
-  try {
-    compiled = eql::compile(query, schema);
-  } catch (const eql::Error& e) {
-    std::cerr << eql::format_error(e, query_text, source_name) << "\n";
-    return 2;
-  }
-  const eql::FieldId category = schema.resolve("event.category");
 
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (!inputs.empty() && inputs[0] != "-") {
-    file.open(inputs[0], std::ios::binary);
-    if (!file) {
-      std::cerr << "auditeql eql: cannot read " << inputs[0] << "\n";
-      return 1;
-    }
-    in = &file;
+  const std::string input = inputs.empty() ? "-" : inputs.front();
+  if (input == "-") return evaluate(compiled, schema, STDIN_FILENO, "standard input");
+  const int fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::cerr << "auditeql eql: cannot read " << input << ": " << std::strerror(errno) << "\n";
+    return 1;
   }
-  int status = 0;
-  uint64_t index = 0, line_number = 0;
-  std::string line;
-  std::string out;
-  while (std::getline(*in, line)) {
-    ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const uint64_t this_index = index++;
-    try {
-      const auto event = eql::JsonDocument::parse(line, schema);
-      const bool match = in_category(compiled, event, category) && compiled.matches(event);
-      out += std::to_string(this_index) + (match ? "\ttrue\n" : "\tfalse\n");
-    } catch (const util::JsonError& e) {
-      std::cerr << "auditeql eql: line " << line_number << ", column " << e.column << ": not a JSON object: "
-                << e.detail << "\n";
-      status = 1;
-    }
-    if (out.size() > 65536) {
-      std::cout << out;
-      out.clear();
-    }
-  }
-  std::cout << out << std::flush;
+  const int status = evaluate(compiled, schema, fd, input);
+  ::close(fd);
   return status;
 }
 

@@ -3,10 +3,10 @@
 
 #include <iostream>
 
-#include "app/args.h"
 #include "app/commands.h"
 #include "normalize/pipeline.h"
 #include "app/input.h"
+#include "app/options.h"
 #include "app/output.h"
 #include "ecs/fields.h"
 #include "util/host.h"
@@ -14,37 +14,23 @@
 namespace auditeql::app {
 namespace {
 
-constexpr const char* kEventsUsage = R"(Usage: auditeql events [OPTIONS] [FILE|-]...
+constexpr const char* kEventsIntro = R"(Usage: auditeql events [OPTIONS] [FILE|-]...
 
 Reads raw audit records (audit.log, `ausearch --raw` output or the plugin
 stream) and prints each process start, file creation and rename as one line of
 ECS JSON. Several files are read as one stream, in the order given; "-" or no
 file reads standard input. A summary goes to standard error.
-
-Options:
-  --host-name NAME   host.name for records without a node= prefix
-                     (default: this machine's name)
-  --help             show this help
 )";
 
 }  // namespace
 
 int run_events(const std::vector<std::string>& args) {
-  bool help = false;
   std::string host_name;
-  ArgParser parser;
-  parser.flag("--help", &help);
-  parser.option("--host-name", &host_name);
   std::vector<std::string> files;
-  std::string error;
-  if (!parser.parse(args, files, error)) {
-    std::cerr << "auditeql events: " << error << "\n" << kEventsUsage;
-    return 2;
-  }
-  if (help) {
-    std::cout << kEventsUsage;
-    return 0;
-  }
+  CommandLine cli("events", kEventsIntro);
+  cli.text("host-name", "NAME", &host_name, "host.name for records without a node= prefix (default: this machine's name)")
+      .arguments(&files);
+  if (const auto status = cli.parse(args)) return *status;
   if (files.empty()) files.push_back("-");
 
   normalize::PipelineOptions options;
@@ -57,6 +43,7 @@ int run_events(const std::vector<std::string>& args) {
     out.line(line);
   });
   int status = 0;
+  std::string error;
   for (const auto& file : files) {
     if (!feed_input(file, pipeline, error)) {
       std::cerr << "auditeql events: " << error << "\n";

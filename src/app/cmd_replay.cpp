@@ -5,20 +5,21 @@
 #include <iostream>
 #include <sstream>
 
-#include "app/args.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/detector.h"
 #include "app/input.h"
+#include "app/options.h"
 #include "app/rule_setup.h"
 #include "normalize/pipeline.h"
 #include "sinks/file_sink.h"
 #include "util/host.h"
+#include "util/text.h"
 
 namespace auditeql::app {
 namespace {
 
-constexpr const char* kReplayUsage = R"(Usage: auditeql replay [OPTIONS] [FILE|-]...
+constexpr const char* kReplayIntro = R"(Usage: auditeql replay [OPTIONS] [FILE|-]...
 
 Replays raw audit records (audit.log, or `ausearch --raw` output) through the
 rules and prints each alert as one line of ECS JSON on standard output: the
@@ -26,19 +27,9 @@ alerts the plugin would have raised live. A summary (events, alerts per rule,
 skipped records, unknown parents) goes to standard error.
 
   ausearch --raw -ts 11/20/2026 -te 11/21/2026 | auditeql replay -
-
-Options:
-  --rules DIR          load rules from DIR (repeatable; later directories
-                       override earlier ones by rule id). Default: the rules
-                       of the configuration, else the shipped rules.
-  --exceptions DIR     load exceptions from DIR (repeatable)
-  --config FILE        take rule/exception directories and limits from FILE
-  --host-name NAME     host.name for records without a node= prefix
-  --max-alert-bytes N  shorten alerts longer than N bytes (default: no limit)
-  --help               show this help
-
-Exit status: 0 success, 1 an input could not be read, 2 usage or rule errors.
 )";
+
+constexpr const char* kReplayOutro = "Exit status: 0 success, 1 an input could not be read, 2 usage or rule errors.\n";
 
 std::string summary(const Detector& detector, const normalize::PipelineStats& stats) {
   std::ostringstream out;
@@ -57,25 +48,20 @@ std::string summary(const Detector& detector, const normalize::PipelineStats& st
 }  // namespace
 
 int run_replay(const std::vector<std::string>& args) {
-  bool help = false;
   std::vector<std::string> rule_dirs, exception_dirs, files;
-  std::string config_path, host_name, max_alert_bytes;
-  ArgParser parser;
-  parser.flag("--help", &help);
-  parser.repeated("--rules", &rule_dirs);
-  parser.repeated("--exceptions", &exception_dirs);
-  parser.option("--config", &config_path);
-  parser.option("--host-name", &host_name);
-  parser.option("--max-alert-bytes", &max_alert_bytes);
-  std::string error;
-  if (!parser.parse(args, files, error)) {
-    std::cerr << "auditeql replay: " << error << "\n" << kReplayUsage;
-    return 2;
-  }
-  if (help) {
-    std::cout << kReplayUsage;
-    return 0;
-  }
+  std::string config_path, host_name;
+  std::optional<uint64_t> max_alert_bytes;
+  CommandLine cli("replay", kReplayIntro, kReplayOutro);
+  cli.texts("rules", "DIR", &rule_dirs,
+            "load rules from DIR (repeatable; later directories override earlier ones by rule id). Default: the "
+            "rules of the configuration, else the shipped rules.")
+      .texts("exceptions", "DIR", &exception_dirs, "load exceptions from DIR (repeatable)")
+      .text("config", "FILE", &config_path, "take rule/exception directories and limits from FILE")
+      .text("host-name", "NAME", &host_name, "host.name for records without a node= prefix")
+      .number("max-alert-bytes", "N", &max_alert_bytes, kMinAlertBytes, kMaxAlertBytes,
+              "shorten alerts longer than N bytes; without it, no limit")
+      .arguments(&files);
+  if (const auto status = cli.parse(args)) return *status;
   if (files.empty()) files.push_back("-");
 
   const std::string shipped = shipped_rules_dir();
@@ -102,19 +88,13 @@ int run_replay(const std::vector<std::string>& args) {
   RuleSetup setup = load_ruleset(config.rule_directories, config.exception_directories, all_required, false);
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
   if (!setup.ruleset) {
-    std::cerr << "auditeql replay: rules failed to load (" << setup.diagnostics.error_count() << " errors)\n";
+    std::cerr << "auditeql replay: rules failed to load (" << util::counted(setup.diagnostics.error_count(), "error")
+              << ")\n";
     return 2;
   }
 
   alerts::AlertOptions alert_options;
-  if (!max_alert_bytes.empty()) {
-    try {
-      alert_options.max_bytes = std::stoul(max_alert_bytes);
-    } catch (const std::exception&) {
-      std::cerr << "auditeql replay: --max-alert-bytes needs a number\n";
-      return 2;
-    }
-  }
+  if (max_alert_bytes) alert_options.max_bytes = *max_alert_bytes;
   Detector detector(setup.ruleset, alert_options, config.throttle_window_seconds * 1000);
   sinks::StreamSink out(STDOUT_FILENO);
   detector.add_sink(&out);
@@ -125,6 +105,7 @@ int run_replay(const std::vector<std::string>& args) {
   options.normalizer.inode_map_capacity = config.inode_map_size;
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) { detector.on_event(event); });
   int status = 0;
+  std::string error;
   for (const auto& file : files) {
     if (!feed_input(file, pipeline, error)) {
       std::cerr << "auditeql replay: " << error << "\n";

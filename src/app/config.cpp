@@ -16,6 +16,25 @@ const std::vector<std::string> kConfigKeys = {
     "alert_file",       "process_table_size",    "inode_map_size",  "proc_lookup",     "host_name",
     "watched_directories", "queue_bytes",         "max_read_pause_ms"};
 
+// A configuration has about a dozen keys: past this many problems the file is
+// most likely not a configuration at all (an audit log given to the plugin
+// by mistake), and every further line would only flood the terminal and syslog.
+constexpr size_t kConfigProblemsShown = 5;
+
+// Audit records, raw or from ausearch: "[node=N ]type=T msg=audit(...): ...".
+bool looks_like_audit_records(const rules::YamlSource& src) {
+  for (uint32_t n = 1; n <= 10; ++n) {
+    const std::string text = src.line(n);
+    std::string_view line = text;
+    if (line.rfind("node=", 0) == 0) {
+      const size_t space = line.find(' ');
+      line = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    }
+    if (line.rfind("type=", 0) == 0 && line.find(" msg=audit(") != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::string executable_path() {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -45,10 +64,11 @@ Config default_config(const std::string& shipped) {
   return c;
 }
 
-Config load_config(const std::string& path, const std::string& shipped, rules::Diagnostics& d) {
+namespace {
+
+Config read_config(rules::YamlSource& src, const std::string& path, const std::string& shipped, rules::Diagnostics& d) {
   Config c = default_config(shipped);
   c.source = path;
-  rules::YamlSource src;
   if (!src.load(path, d)) return c;
   const YAML::Node& root = src.root();
   if (root.IsNull()) return c;  // an empty file keeps every default
@@ -68,7 +88,7 @@ Config load_config(const std::string& path, const std::string& shipped, rules::D
       src.error(root["syslog_facility"], "unknown syslog facility '" + *v + "' (authpriv, auth, daemon, user, local0..local7)", d);
     }
   }
-  if (auto v = src.integer(root, "max_alert_bytes", 1024, 1 << 20, d)) c.max_alert_bytes = static_cast<size_t>(*v);
+  if (auto v = src.integer(root, "max_alert_bytes", kMinAlertBytes, kMaxAlertBytes, d)) c.max_alert_bytes = static_cast<size_t>(*v);
   if (auto v = src.integer(root, "throttle_window_seconds", 1, 86400, d)) c.throttle_window_seconds = *v;
   if (auto v = src.string(root, "alert_file", d)) c.alert_file = *v;
   if (auto v = src.integer(root, "process_table_size", 64, 1 << 24, d)) c.process_table_size = static_cast<size_t>(*v);
@@ -79,6 +99,19 @@ Config load_config(const std::string& path, const std::string& shipped, rules::D
   if (auto v = src.integer(root, "max_read_pause_ms", 0, 50, d)) c.max_read_pause_ms = *v;
   if (!c.alert_file.empty() && c.alert_file.front() != '/') {
     src.error(root["alert_file"], "alert_file must be an absolute path", d);
+  }
+  return c;
+}
+
+}  // namespace
+
+Config load_config(const std::string& path, const std::string& shipped, rules::Diagnostics& d) {
+  rules::YamlSource src;
+  rules::Diagnostics found;
+  Config c = read_config(src, path, shipped, found);
+  d.append_first(found, kConfigProblemsShown);
+  if (found.has_errors() && looks_like_audit_records(src)) {
+    d.note({path, 0, 0}, "this looks like an audit log, not a configuration; to run it through the rules: auditeql replay " + path);
   }
   return c;
 }

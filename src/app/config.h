@@ -11,6 +11,10 @@ namespace auditeql::app {
 
 inline constexpr const char* kDefaultConfigPath = "/etc/auditeql/auditeql.yaml";
 
+// The range of max_alert_bytes (and of replay --max-alert-bytes).
+inline constexpr int64_t kMinAlertBytes = 1024;
+inline constexpr int64_t kMaxAlertBytes = 1 << 20;
+
 struct Config {
   std::vector<std::string> rule_directories;       // later ones override earlier ones by rule id
   std::vector<std::string> exception_directories;

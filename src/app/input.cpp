@@ -8,6 +8,8 @@
 #include <sstream>
 #include <vector>
 
+#include "util/text.h"
+
 namespace auditeql::app {
 
 bool feed_input(const std::string& path, normalize::EventPipeline& pipeline, std::string& error) {
@@ -37,18 +39,20 @@ bool feed_input(const std::string& path, normalize::EventPipeline& pipeline, std
 }
 
 std::string describe(const normalize::PipelineStats& s) {
+  using util::counted;
   std::ostringstream out;
-  out << s.records.records << " records";
+  out << counted(s.records.records, "record");
   if (s.records.skipped() > 0) {
-    out << " (" << s.records.skipped() << " skipped lines: " << s.records.malformed << " malformed, "
+    out << " (" << counted(s.records.skipped(), "skipped line") << ": " << s.records.malformed << " malformed, "
         << s.records.oversized << " oversized, " << s.records.binary << " binary)";
   }
-  out << ", " << s.events.events << " events; " << s.normalized.process_starts << " process starts, "
-      << s.normalized.file_creations << " file creations, " << s.normalized.file_renames << " renames, "
-      << s.normalized.forks << " forks; " << s.normalized.unknown_parents << " unknown parents";
-  if (s.normalized.unresolved_paths > 0) out << ", " << s.normalized.unresolved_paths << " unresolved paths";
+  out << ", " << counted(s.events.events, "event") << "; " << counted(s.normalized.process_starts, "process start")
+      << ", " << counted(s.normalized.file_creations, "file creation") << ", "
+      << counted(s.normalized.file_renames, "rename") << ", " << counted(s.normalized.forks, "fork") << "; "
+      << counted(s.normalized.unknown_parents, "unknown parent");
+  if (s.normalized.unresolved_paths > 0) out << ", " << counted(s.normalized.unresolved_paths, "unresolved path");
   if (s.events.malformed + s.events.bad_values > 0) {
-    out << ", " << (s.events.malformed + s.events.bad_values) << " malformed records in events";
+    out << ", " << counted(s.events.malformed + s.events.bad_values, "malformed record") << " in events";
   }
   return out.str();
 }

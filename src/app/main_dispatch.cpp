@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
-#include "app/args.h"
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/options.h"
 #include "app/plugin.h"
 
 namespace auditeql::app {
@@ -19,29 +19,28 @@ Detects Linux boot persistence by evaluating Elastic Security EQL rules on the
 auditd record stream.
 
 Commands:
-  plugin [--config FILE]
-                       run as the auditd plugin (the default without a
-                       command; `auditeql FILE` is the same as
-                       `auditeql plugin --config FILE`)
+  plugin               run as the auditd plugin (the default without a
+                       command; `auditeql /PATH` is the same as
+                       `auditeql plugin --config /PATH`)
   replay [FILE|-]...   replay recorded audit logs through the rules; alerts
                        as NDJSON on standard output
   events [FILE|-]...   print normalized ECS events (process starts, file
                        creations, renames) as NDJSON
-  eql --query Q [FILE|-]
-                       evaluate one EQL query on ECS events (NDJSON)
-  check [--config F]   validate the configuration, rules and exceptions
+  eql [EVENTS|-]       evaluate one EQL query on ECS events (NDJSON)
+  check                validate the configuration, rules and exceptions
   --help               show this help
   --version            show the version
 
 Run `auditeql COMMAND --help` for the options of a command.
 )";
 
-constexpr const char* kPluginUsage = R"(Usage: auditeql [plugin] [--config FILE | FILE]
+constexpr const char* kPluginIntro = R"(Usage: auditeql [plugin] [OPTIONS] [FILE]
 
 Runs as an auditd plugin: reads the audit record stream on standard input and
 sends alerts to syslog (and to alert_file when configured). auditd starts it
 from /etc/audit/plugins.d/auditeql.conf with the configuration path as its
-only argument. Default configuration: /etc/auditeql/auditeql.yaml.
+only argument (FILE, the same as --config FILE). Default configuration:
+/etc/auditeql/auditeql.yaml.
 
 Signals: SIGHUP reloads the configuration, rules and exceptions (keeping the
 previous set if anything fails to load); SIGUSR1 logs a statistics line;
@@ -51,22 +50,12 @@ SIGTERM (or the end of input) processes what is pending and exits 0.
 }  // namespace
 
 int run_plugin_command(const std::vector<std::string>& args) {
-  bool help = false;
   std::string config_path;
   std::vector<std::string> rest;
-  ArgParser parser;
-  parser.flag("--help", &help);
-  parser.option("--config", &config_path);
-  std::string error;
-  if (!parser.parse(args, rest, error) || rest.size() > 1 || (!rest.empty() && !config_path.empty())) {
-    std::cerr << "auditeql plugin: " << (error.empty() ? "expected at most one configuration file" : error) << "\n"
-              << kPluginUsage;
-    return 2;
-  }
-  if (help) {
-    std::cout << kPluginUsage;
-    return 0;
-  }
+  CommandLine cli("plugin", kPluginIntro);
+  cli.text("config", "FILE", &config_path, "the configuration to run with").arguments(&rest, 1);
+  if (const auto status = cli.parse(args)) return *status;
+  if (!rest.empty() && !config_path.empty()) return cli.usage_error("expected at most one configuration file");
   if (!rest.empty()) config_path = rest.front();
   if (config_path.empty()) config_path = kDefaultConfigPath;
   if (isatty(STDIN_FILENO)) {

@@ -5,6 +5,7 @@
 
 #include "eql/program.h"
 #include "eql/text.h"
+#include "util/text.h"
 
 namespace auditeql::eql {
 
@@ -117,10 +118,9 @@ Constant literal_constant(const Literal& lit) {
 }
 
 std::string arity_text(const FunctionSpec& spec) {
-  const auto plural = [](int n) { return std::to_string(n) + (n == 1 ? " argument" : " arguments"); };
-  if (spec.max_args < 0) return "at least " + plural(spec.min_args);
-  if (spec.min_args == spec.max_args) return plural(spec.min_args);
-  return std::to_string(spec.min_args) + " to " + plural(spec.max_args);
+  if (spec.max_args < 0) return "at least " + util::counted(spec.min_args, "argument");
+  if (spec.min_args == spec.max_args) return util::counted(spec.min_args, "argument");
+  return std::to_string(spec.min_args) + " to " + util::counted(spec.max_args, "argument");
 }
 
 class Compiler {

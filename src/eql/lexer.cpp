@@ -98,18 +98,30 @@ class Lexer {
 
   std::vector<Token> run() {
     std::vector<Token> tokens;
+    // The end of the query is on the line of its last token (after the
+    // spaces that follow it), not after the newlines and comments that come
+    // later: an error "at the end" (a value missing after `==`) then points
+    // at the line it is about, even when the query is a YAML block that
+    // ends with a newline.
+    SourcePos after_last_token = here_;
     while (true) {
       skip_space_and_comments();
       Token token;
       token.pos = here_;
       const size_t start = here_.offset;
       if (at_end()) {
+        token.pos = after_last_token;
+        while (token.pos.offset < src_.size() && (src_[token.pos.offset] == ' ' || src_[token.pos.offset] == '\t')) {
+          ++token.pos.offset;
+          ++token.pos.column;
+        }
         tokens.push_back(std::move(token));
         return tokens;
       }
       lex_token(token);
       token.raw = src_.substr(start, here_.offset - start);
       tokens.push_back(std::move(token));
+      after_last_token = here_;
     }
   }
 

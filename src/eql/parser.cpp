@@ -105,6 +105,17 @@ class Parser {
     return next();
   }
 
+  // The closing bracket of `open`. When the query ends first, the error is
+  // at the bracket left open: the end of the query says nothing about where
+  // the ')' or ']' went missing.
+  const Token& expect_closing(TokenKind kind, const Token& open, std::string_view context) {
+    if (peek().kind == TokenKind::End) {
+      fail(open, "unclosed " + std::string(token_kind_name(open.kind)) + ": the query ends before its " +
+                     std::string(token_kind_name(kind)));
+    }
+    return expect(kind, context);
+  }
+
   [[noreturn]] static void fail(const Token& at, std::string message) { throw Error(at.pos, std::move(message)); }
   [[noreturn]] static void fail(SourcePos at, std::string message) { throw Error(at, std::move(message)); }
 
@@ -233,9 +244,9 @@ class Parser {
       next();
       stage.missing = true;
     }
-    expect(TokenKind::LBracket, "to open a stage");
+    const Token& open = expect(TokenKind::LBracket, "to open a stage");
     stage.filter = parse_event_filter();
-    expect(TokenKind::RBracket, "to close the stage");
+    expect_closing(TokenKind::RBracket, open, "to close the stage");
     if (word_is(peek(), "by")) stage.by = parse_join_keys();
     if (accept_word("with")) {
       if (!word_is(peek(), "runs")) fail(peek(), "expected 'runs=N' after 'with', found " + describe(peek()));
@@ -401,7 +412,7 @@ class Parser {
     if (peek().kind == TokenKind::RParen) fail(peek(), "empty list after 'in'");
     items.push_back(parse_expression());
     while (accept(TokenKind::Comma)) items.push_back(parse_expression());
-    expect(TokenKind::RParen, "to close the list");
+    expect_closing(TokenKind::RParen, open, "to close the list");
     return items;
   }
 
@@ -415,13 +426,14 @@ class Parser {
 
   std::vector<ExprPtr> parse_patterns(const Token& op) {
     std::vector<ExprPtr> patterns;
-    if (!accept(TokenKind::LParen)) {
+    if (peek().kind != TokenKind::LParen) {
       patterns.push_back(parse_pattern(op));
       return patterns;
     }
+    const Token& open = next();
     patterns.push_back(parse_pattern(op));
     while (accept(TokenKind::Comma)) patterns.push_back(parse_pattern(op));
-    expect(TokenKind::RParen, "to close the pattern list");
+    expect_closing(TokenKind::RParen, open, "to close the pattern list");
     return patterns;
   }
 
@@ -474,7 +486,7 @@ class Parser {
       case TokenKind::LParen: {
         next();
         ExprPtr inner = parse_expression();
-        expect(TokenKind::RParen, "to close '('");
+        expect_closing(TokenKind::RParen, token, "to close '('");
         return inner;
       }
       case TokenKind::String:
@@ -533,7 +545,7 @@ class Parser {
     if (!accept(TokenKind::RParen)) {
       call.args.push_back(parse_expression());
       while (accept(TokenKind::Comma)) call.args.push_back(parse_expression());
-      expect(TokenKind::RParen, "to close the argument list of " + name.text + "()");
+      expect_closing(TokenKind::RParen, open, "to close the argument list of " + name.text + "()");
     }
     return make(name.pos, std::move(call));
   }

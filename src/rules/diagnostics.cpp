@@ -1,6 +1,9 @@
 #include "rules/diagnostics.h"
 
+#include <algorithm>
 #include <fstream>
+
+#include "util/text.h"
 
 namespace auditeql::rules {
 
@@ -10,7 +13,7 @@ std::string Diagnostic::format() const {
     out += ':' + std::to_string(where.line);
     if (where.column > 0) out += ':' + std::to_string(where.column);
   }
-  out += level == Level::Error ? ": error: " : ": warning: ";
+  out += level == Level::Error ? ": error: " : level == Level::Warning ? ": warning: " : ": note: ";
   out += message;
   if (!source_line.empty() && where.column > 0) {
     out += "\n  ";
@@ -46,6 +49,29 @@ void Diagnostics::error(SourceSpan where, std::string message, std::string sourc
 
 void Diagnostics::warning(SourceSpan where, std::string message, std::string source_line) {
   items_.push_back({Diagnostic::Level::Warning, std::move(where), std::move(message), std::move(source_line)});
+}
+
+void Diagnostics::note(SourceSpan where, std::string message) {
+  items_.push_back({Diagnostic::Level::Note, std::move(where), std::move(message), {}});
+}
+
+void Diagnostics::append_first(const Diagnostics& other, size_t limit) {
+  const auto& items = other.all();
+  const size_t kept = std::min(limit, items.size());
+  items_.insert(items_.end(), items.begin(), items.begin() + static_cast<long>(kept));
+  errors_ += other.error_count();
+  if (kept == items.size()) return;
+  size_t errors = 0, warnings = 0;
+  for (size_t i = kept; i < items.size(); ++i) {
+    if (items[i].level == Diagnostic::Level::Error) ++errors;
+    if (items[i].level == Diagnostic::Level::Warning) ++warnings;
+  }
+  std::string message;
+  if (errors > 0) message += util::counted(errors, "more error");
+  if (errors > 0 && warnings > 0) message += " and ";
+  if (warnings > 0) message += util::counted(warnings, "more warning");
+  if (errors + warnings == 0) message += util::counted(items.size() - kept, "more note");
+  note({items[kept].where.file, 0, 0}, message + " not shown");
 }
 
 std::string Diagnostics::format() const {

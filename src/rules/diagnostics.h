@@ -13,7 +13,7 @@
 namespace auditeql::rules {
 
 struct Diagnostic {
-  enum class Level { Error, Warning };
+  enum class Level { Error, Warning, Note };
   Level level = Level::Error;
   SourceSpan where;
   std::string message;
@@ -29,6 +29,11 @@ class Diagnostics {
  public:
   void error(SourceSpan where, std::string message, std::string source_line = {});
   void warning(SourceSpan where, std::string message, std::string source_line = {});
+  // Context for the diagnostics before it (a hint, a count); never an error.
+  void note(SourceSpan where, std::string message);
+  // Takes the first `limit` diagnostics of `other`, then one note saying how
+  // many more errors and warnings it had. Every error still counts.
+  void append_first(const Diagnostics& other, size_t limit);
 
   bool has_errors() const { return errors_ > 0; }
   size_t error_count() const { return errors_; }

@@ -1,20 +1,19 @@
 #include "rules/yaml_source.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "util/file.h"
 
 namespace auditeql::rules {
 
 bool YamlSource::load(const std::string& path, Diagnostics& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error({path, 0, 0}, "cannot read file");
+  std::string error;
+  auto content = util::read_file(path, error);
+  if (!content) {
+    diagnostics.error({path, 0, 0}, "cannot read file: " + error);
     return false;
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  return load_text(path, content.str(), diagnostics);
+  return load_text(path, std::move(*content), diagnostics);
 }
 
 bool YamlSource::load_text(std::string path, std::string text, Diagnostics& diagnostics) {

@@ -63,4 +63,18 @@ std::optional<uint64_t> parse_uint(std::string_view s, int base) {
   return value;
 }
 
+std::string counted(uint64_t n, std::string_view singular, std::string_view plural) {
+  std::string out = std::to_string(n);
+  out += ' ';
+  if (n == 1) {
+    out += singular;
+  } else if (!plural.empty()) {
+    out += plural;
+  } else {
+    out += singular;
+    out += 's';
+  }
+  return out;
+}
+
 }  // namespace auditeql::util

@@ -1,5 +1,5 @@
 #pragma once
-// Small parsing helpers for audit record values.
+// Small text helpers: parsing audit record values, wording counts.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,5 +18,10 @@ int hex_digit(char c);
 
 std::optional<int64_t> parse_int(std::string_view s, int base = 10);
 std::optional<uint64_t> parse_uint(std::string_view s, int base = 10);
+
+// A count with its noun in the right number: counted(1, "alert") is
+// "1 alert", counted(2, "alert") "2 alerts"; `plural` for nouns that do not
+// just take an "s" (counted(2, "entry", "entries")).
+std::string counted(uint64_t n, std::string_view singular, std::string_view plural = {});
 
 }  // namespace auditeql::util

@@ -189,7 +189,10 @@ BOOST_AUTO_TEST_CASE(syntax_errors_are_positioned) {
       {"process where a < b < c", 1, 21, "chained"},
       {"process where a not like \"x\"", 1, 17, "'not' can only precede 'in'"},
       {"process where a == ", 1, 20, "expected a value"},
-      {"process where (a == 1", 1, 22, "')'"},
+      {"process where (a == 1", 1, 15, "unclosed '('"},  // at the '(' left open, not the end
+      {"process where f(a\n\n", 1, 16, "unclosed '('"},
+      {"sequence [a where true]\n  [b where c in (1, 2)\n", 2, 3, "unclosed '['"},
+      {"process where a ==\n  \n", 1, 19, "expected a value"},  // on the line of the last token
       {"process where a in ()", 1, 21, "empty list"},
       {"process where a like b", 1, 22, "string pattern"},
       {"process a == 1", 1, 9, "'where'"},
