@@ -1,6 +1,7 @@
 # Installation layout (`cmake --install`) and the Debian package (CPack).
 #
-# With -DCMAKE_INSTALL_PREFIX=/usr (what packages use):
+# Installed under the prefix /usr (what packages use; `cmake --install build
+# --prefix /usr`, or -DCMAKE_INSTALL_PREFIX=/usr at configure time):
 #   /usr/sbin/auditeql                       0750  the plugin and command line
 #   /usr/share/auditeql/rules/*.yaml         0644  the shipped rules
 #   /usr/share/man/man8/auditeql.8.gz, man5/auditeql.yaml.5.gz
@@ -11,18 +12,19 @@
 #   /usr/lib/dracut/modules.d                0755  watched by the audit rules: must exist
 #
 # The /etc paths are absolute whatever the prefix: auditd only reads
-# /etc/audit, and the binary reads /etc/auditeql/auditeql.yaml by default. With
-# another prefix (e.g. /usr/local) the drop-in and the configuration are
-# rewritten to name that prefix's binary and rules directory.
+# /etc/audit, and the binary reads /etc/auditeql/auditeql.yaml by default.
+# Under another prefix (the default /usr/local, say) the drop-in and the
+# configuration name that prefix's binary and rules directory: they are
+# written at install time (cmake/InstallWithPrefix.cmake), for the prefix
+# given then. The binary finds the shipped rules relative to itself, so
+# nothing in it depends on the prefix. DESTDIR stages the whole tree
+# (/etc included) and appears in no installed file.
 #
 # After `cmake --install` by hand: `augenrules --load` and
 # `auditctl --signal HUP` (see packaging/debian/postinst for what the package does).
 
 set(AUDITEQL_AUDIT_DIR /etc/audit)
 set(AUDITEQL_ETC_DIR /etc/auditeql)
-set(AUDITEQL_BIN_PATH "${CMAKE_INSTALL_FULL_SBINDIR}/auditeql")
-set(AUDITEQL_RULES_PATH "${CMAKE_INSTALL_FULL_DATADIR}/auditeql/rules")
-
 set(_auditeql_mode_exec OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE)           # 0750
 set(_auditeql_mode_secret OWNER_READ OWNER_WRITE GROUP_READ)                                      # 0640
 set(_auditeql_mode_public OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)                           # 0644
@@ -30,26 +32,22 @@ set(_auditeql_mode_dir OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXE
                        WORLD_READ WORLD_EXECUTE)                                                  # 0755
 set(_auditeql_mode_private_dir OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE)     # 0750
 
-# Files whose paths depend on the prefix: copied to the build tree with the
-# packaged defaults (/usr/sbin/auditeql, /usr/share/auditeql/rules) replaced.
-set(_auditeql_generated ${PROJECT_BINARY_DIR}/install)
-function(_auditeql_with_prefix source output)
-  file(READ ${source} text)
-  string(REPLACE "/usr/sbin/auditeql" "${AUDITEQL_BIN_PATH}" text "${text}")
-  string(REPLACE "/usr/share/auditeql/rules" "${AUDITEQL_RULES_PATH}" text "${text}")
-  set(old "")
-  if(EXISTS ${output})
-    file(READ ${output} old)
-  endif()
-  if(NOT old STREQUAL text)
-    file(WRITE ${output} "${text}")
-  endif()
-  set_property(DIRECTORY ${PROJECT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${source})
+# auditeql_install_with_prefix(TEMPLATE DESTINATION PERMISSION...): installs
+# TEMPLATE, a file naming the packaged paths /usr/sbin/auditeql and
+# /usr/share/auditeql/rules, into the absolute DESTINATION with those paths
+# replaced by the ones of the prefix given at install time.
+function(auditeql_install_with_prefix template destination)
+  install(CODE "
+    set(AUDITEQL_TEMPLATE [[${template}]])
+    set(AUDITEQL_DESTINATION [[${destination}]])
+    set(AUDITEQL_SBINDIR [[${CMAKE_INSTALL_SBINDIR}]])
+    set(AUDITEQL_DATADIR [[${CMAKE_INSTALL_DATADIR}]])
+    set(AUDITEQL_PERMISSIONS ${ARGN})
+    include([[${PROJECT_SOURCE_DIR}/cmake/InstallWithPrefix.cmake]])")
 endfunction()
-_auditeql_with_prefix(${PROJECT_SOURCE_DIR}/plugin/auditeql.conf ${_auditeql_generated}/auditeql.conf)
-_auditeql_with_prefix(${PROJECT_SOURCE_DIR}/conf/auditeql.yaml ${_auditeql_generated}/auditeql.yaml)
 
 # Man pages, compressed the way Debian wants them when gzip is there.
+set(_auditeql_generated ${PROJECT_BINARY_DIR}/install)
 find_program(AUDITEQL_GZIP gzip)
 set(_auditeql_man_pages)
 foreach(page auditeql.8 auditeql.yaml.5)
@@ -83,14 +81,14 @@ endforeach()
 install(DIRECTORY DESTINATION ${AUDITEQL_AUDIT_DIR} DIRECTORY_PERMISSIONS ${_auditeql_mode_private_dir})
 install(DIRECTORY DESTINATION ${AUDITEQL_AUDIT_DIR}/plugins.d DIRECTORY_PERMISSIONS ${_auditeql_mode_private_dir})
 install(DIRECTORY DESTINATION ${AUDITEQL_AUDIT_DIR}/rules.d DIRECTORY_PERMISSIONS ${_auditeql_mode_private_dir})
-install(FILES ${_auditeql_generated}/auditeql.conf DESTINATION ${AUDITEQL_AUDIT_DIR}/plugins.d
-        PERMISSIONS ${_auditeql_mode_secret})
+auditeql_install_with_prefix(${PROJECT_SOURCE_DIR}/plugin/auditeql.conf ${AUDITEQL_AUDIT_DIR}/plugins.d
+                             ${_auditeql_mode_secret})
 install(FILES ${PROJECT_SOURCE_DIR}/rules.d/auditeql.rules DESTINATION ${AUDITEQL_AUDIT_DIR}/rules.d
         PERMISSIONS ${_auditeql_mode_secret})
 
 # --- auditeql's own configuration (absolute: /etc/auditeql)
 install(DIRECTORY DESTINATION ${AUDITEQL_ETC_DIR} DIRECTORY_PERMISSIONS ${_auditeql_mode_dir})
-install(FILES ${_auditeql_generated}/auditeql.yaml DESTINATION ${AUDITEQL_ETC_DIR} PERMISSIONS ${_auditeql_mode_secret})
+auditeql_install_with_prefix(${PROJECT_SOURCE_DIR}/conf/auditeql.yaml ${AUDITEQL_ETC_DIR} ${_auditeql_mode_secret})
 install(DIRECTORY DESTINATION ${AUDITEQL_ETC_DIR}/rules.d DIRECTORY_PERMISSIONS ${_auditeql_mode_private_dir})
 install(DIRECTORY DESTINATION ${AUDITEQL_ETC_DIR}/exceptions.d DIRECTORY_PERMISSIONS ${_auditeql_mode_private_dir})
 
@@ -106,8 +104,7 @@ install(CODE [[
   endif()
 ]])
 
-# --- Debian package: `cpack -G DEB` in a build configured with
-# -DCMAKE_INSTALL_PREFIX=/usr (packaging/build-deb.sh does it all).
+# --- Debian package: `cpack -G DEB` (packaging/build-deb.sh does it all).
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME auditeql)
 set(CPACK_PACKAGE_VENDOR "auditeql")
@@ -120,13 +117,14 @@ reports them, evaluates Elastic Security's EQL detection rules for boot
 persistence (boot file copies, initramfs tampering, dracut modules) and
 writes alerts to syslog as one-line ECS JSON. The same binary replays
 recorded audit logs through the rules.]])
-# The binary has the prefix compiled in (shipped rules directory), so the
-# package uses the build's own prefix; packages must be built with /usr.
-set(CPACK_PACKAGING_INSTALL_PREFIX ${CMAKE_INSTALL_PREFIX})
-if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  message(STATUS "auditeql: install prefix ${CMAKE_INSTALL_PREFIX}; configure with -DCMAKE_INSTALL_PREFIX=/usr to build a .deb")
-endif()
-set(CPACK_SET_DESTDIR ON)  # the /etc destinations are absolute: stage them under DESTDIR
+# The /etc destinations are absolute: CPack stages the install under DESTDIR,
+# and then installs with the prefix CPACK_INSTALL_PREFIX (CPack.cmake defaults
+# it to the build's CMAKE_INSTALL_PREFIX). A package goes under /usr whatever
+# the build's prefix: the drop-in and the configuration are written for the
+# prefix CPack installs with, and the binary finds its rules relative to itself.
+set(CPACK_SET_DESTDIR ON)
+set(CPACK_INSTALL_PREFIX /usr)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_NAME auditeql)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -3,11 +3,11 @@
 #
 #   packaging/build-deb.sh [BUILD_DIR]     (default: build-deb in the source tree)
 #
-# Release build, installed under /usr (the binary has the prefix compiled in:
-# a package must be built with CMAKE_INSTALL_PREFIX=/usr), without the test
-# suites. Needs cmake, a C++20 compiler, libaudit-dev, libauparse-dev,
-# libyaml-cpp-dev, libboost-program-options-dev, and dpkg-dev for the library
-# dependencies (dpkg-shlibdeps).
+# Release build without the test suites, configured for /usr (the prefix the
+# package installs under whatever the build's: see cmake/Install.cmake). Needs
+# cmake, a C++20 compiler, libaudit-dev, libauparse-dev, libyaml-cpp-dev,
+# libboost-program-options-dev, and dpkg-dev for the library dependencies
+# (dpkg-shlibdeps).
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)

@@ -41,18 +41,35 @@ std::string executable_path() {
   return ec ? std::string() : exe.string();
 }
 
+// A binary of this build tree (the program, a test suite, a benchmark), not
+// an installed copy: /proc/self/exe has its symlinks resolved, so the build
+// directory is compared resolved too.
+bool in_build_tree(const std::filesystem::path& executable) {
+  std::error_code ec;
+  const auto build = std::filesystem::weakly_canonical(AUDITEQL_BUILD_DIR, ec);
+  if (ec) return false;
+  const auto rel = executable.lexically_relative(build);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
 }  // namespace
 
-std::string shipped_rules_dir() {
-  const std::string installed = AUDITEQL_INSTALLED_RULES_DIR;
-  const std::string source = AUDITEQL_SOURCE_RULES_DIR;
-  const std::string prefix = AUDITEQL_INSTALL_PREFIX;
-  const std::string exe = executable_path();
+std::string shipped_rules_dir(const std::string& executable) {
+  // Without /proc (an unusual chroot): where the configured prefix puts them.
+  if (executable.empty()) return AUDITEQL_INSTALLED_RULES_DIR;
+  const std::filesystem::path exe(executable);
+  const std::string beside = (exe.parent_path() / AUDITEQL_RULES_FROM_BINARY).lexically_normal().string();
   std::error_code ec;
-  const bool installed_binary = !exe.empty() && exe.rfind(prefix + "/", 0) == 0;
-  if (!installed_binary && std::filesystem::is_directory(source, ec)) return source;
-  return installed;
+  if (std::filesystem::is_directory(beside, ec)) return beside;
+  // Only a binary of the build tree falls back to the source tree: an
+  // installed one whose rules are missing must say so, not load other rules.
+  if (in_build_tree(exe) && std::filesystem::is_directory(AUDITEQL_SOURCE_RULES_DIR, ec)) {
+    return AUDITEQL_SOURCE_RULES_DIR;
+  }
+  return beside;
 }
+
+std::string shipped_rules_dir() { return shipped_rules_dir(executable_path()); }
 
 Config default_config(const std::string& shipped) {
   Config c;

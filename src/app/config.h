@@ -41,8 +41,13 @@ Config default_config(const std::string& shipped_rules_dir);
 // `diagnostics`; the returned config is only meaningful without errors.
 Config load_config(const std::string& path, const std::string& shipped_rules_dir, rules::Diagnostics& diagnostics);
 
-// The rules that come with the package: installed, or conf/rules of the
-// source tree when this binary runs from a build directory.
+// The rules that come with the program, found from where the running binary
+// is: ../share/auditeql/rules from its directory in the default layout, so an
+// install under any prefix (or staged under DESTDIR) finds its own; for a
+// binary of the build tree, with nothing installed next to it, conf/rules of
+// the source tree.
 std::string shipped_rules_dir();
+// The same for the binary at `executable` (an absolute, resolved path).
+std::string shipped_rules_dir(const std::string& executable);
 
 }  // namespace auditeql::app

@@ -40,20 +40,9 @@ CONFIG=/etc/auditeql/auditeql.yaml
 PARKED=.auditeql-removed
 WATCHED="/boot /usr/lib/dracut/modules.d /lib/dracut/modules.d"
 
-failures=0
-log() { echo "test_deb: $*"; }
-fail() { echo "test_deb: FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "test_deb: ok: $*"; }
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@" >"$work/check.out" 2>&1; then
-		pass "$what"
-	else
-		fail "$what"
-		sed 's/^/    | /' "$work/check.out" | head -40
-	fi
-}
+CHECK_NAME=test_deb
+# shellcheck source=../support/checks.sh
+source "$(dirname "$(readlink -f "$0")")/../support/checks.sh"
 skip() {
 	echo
 	echo "************************************************************"
@@ -148,7 +137,11 @@ check "drop-in passes the config path" grep -qx 'args = /etc/auditeql/auditeql.y
 check "drop-in active, string format" grep -qx 'active = yes' "$work/root$PLUGIN"
 check "drop-in lines < 160 chars" test -z "$(awk 'length > 159' "$work/root$PLUGIN")"
 check "config names the installed rules" grep -q '^  - /usr/share/auditeql/rules$' "$work/root$CONFIG"
+check "no packaged file names CPack's staging directory" bash -c "! grep -rlF '$deb_build/_CPack_Packages' '$work/root'"
 check "packaged binary runs" "$work/root$BIN" --version
+: >"$work/empty.yaml" # the defaults: the shipped rules next to the binary come first
+check "packaged binary finds the packaged rules" grep -q "^rule directories: $work/root/usr/share/auditeql/rules, " \
+	<("$work/root$BIN" check --config "$work/empty.yaml" 2>&1)
 
 if [ "$failures" -ne 0 ]; then
 	log "the package itself is wrong: not installing it"
