@@ -131,6 +131,7 @@ void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rul
     render(event, rule, throttled_before, util::JsonLimits{cap, cap / 4 > 2 ? cap / 4 : 2}, out.json);
     if (out.json.size() <= options_.max_bytes) return;
   }
+  ++oversized_;
 }
 
 }  // namespace auditeql::alerts

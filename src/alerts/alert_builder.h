@@ -26,10 +26,13 @@ class AlertBuilder {
 
   // Truncation counters (alerts that had to be shortened).
   uint64_t truncated() const { return truncated_; }
+  // ... of which still over max_bytes at the smallest caps (emitted anyway).
+  uint64_t oversized() const { return oversized_; }
 
  private:
   AlertOptions options_;
   mutable uint64_t truncated_ = 0;
+  mutable uint64_t oversized_ = 0;
 };
 
 }  // namespace auditeql::alerts

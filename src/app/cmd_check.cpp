@@ -2,7 +2,6 @@
 // plugin would load, and says what they are. Any problem: exit 2.
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 
 #include "app/args.h"
@@ -50,16 +49,8 @@ int run_check(const std::vector<std::string>& args) {
   }
   const std::string shipped = shipped_rules_dir();
   rules::Diagnostics config_diagnostics;
-  Config config = default_config(shipped);
-  std::error_code ec;
-  if (!config_path.empty() || std::filesystem::exists(kDefaultConfigPath, ec)) {
-    if (config_path.empty()) config_path = kDefaultConfigPath;
-    if (const std::string problem = rules::insecure_path_problem(config_path); !problem.empty()) {
-      config_diagnostics.error({config_path, 0, 0}, "refusing to load: " + problem);
-    } else {
-      config = load_config(config_path, shipped, config_diagnostics);
-    }
-  }
+  const Config config = load_plugin_config(config_path.empty() ? kDefaultConfigPath : config_path, shipped,
+                                           config_diagnostics);
   std::cout << "config: " << config.source << "\n";
   if (config_diagnostics.has_errors()) {
     std::cerr << config_diagnostics.format();
@@ -70,23 +61,23 @@ int run_check(const std::vector<std::string>& args) {
   RuleSetup setup = load_ruleset(config.rule_directories, config.exception_directories, false, true);
   std::cout << "rule directories: " << join(config.rule_directories) << "\n";
   std::cout << "exception directories: " << join(config.exception_directories) << "\n";
-  if (setup.ruleset) {
-    const auto& set = *setup.ruleset;
-    std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled\n";
-    for (size_t i = 0; i < set.size(); ++i) {
-      const auto& rule = set.rule(i);
-      std::cout << "  " << rule.definition.id << "  " << rule.definition.name << "  ["
-                << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
-                << rule.definition.risk_score << ", " << rule.exceptions.size() << " exceptions]  "
-                << rule.definition.file << "\n";
-      if (!rule.unset_fields.empty()) {
-        std::cout << "    note: reads fields auditeql never sets: " << join(rule.unset_fields) << "\n";
-      }
+  const auto& set = *setup.ruleset;
+  std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled\n";
+  for (size_t i = 0; i < set.size(); ++i) {
+    const auto& rule = set.rule(i);
+    std::cout << "  " << rule.definition.id << "  " << rule.definition.name << "  ["
+              << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
+              << rule.definition.risk_score << ", " << rule.exceptions.size() << " exceptions]  "
+              << rule.definition.file << "\n";
+    if (!rule.unset_fields.empty()) {
+      std::cout << "    note: reads fields auditeql never sets: " << join(rule.unset_fields) << "\n";
     }
-    for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
   }
+  for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
   if (setup.diagnostics.has_errors()) {
+    // The plugin would run the rules listed above and raise a
+    // "configuration refused" alert until the errors are fixed.
     std::cout << "FAILED: " << setup.diagnostics.error_count() << " error(s)\n";
     return 2;
   }

@@ -101,7 +101,7 @@ int run_replay(const std::vector<std::string>& args) {
 
   RuleSetup setup = load_ruleset(config.rule_directories, config.exception_directories, all_required, false);
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
-  if (!setup.ruleset) {
+  if (setup.diagnostics.has_errors()) {
     std::cerr << "auditeql replay: rules failed to load (" << setup.diagnostics.error_count() << " errors)\n";
     return 2;
   }

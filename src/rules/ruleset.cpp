@@ -22,7 +22,49 @@ std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinitio
   }
 }
 
+// The rule's query, compiled; `parsed` keeps the syntax tree the rule index
+// is built from. Errors are reported unless `d` is null.
+std::optional<eql::CompiledQuery> compile_query(const RuleDefinition& rule, EcsSchema& schema, eql::Query& parsed,
+                                                Diagnostics* d) {
+  try {
+    parsed = eql::parse_query(rule.query);
+    return eql::compile(parsed, schema);
+  } catch (const eql::Error& e) {
+    if (d != nullptr) report_eql_error(e, rule.query_where, "rule " + rule.id + " (" + rule.name + "): ", *d);
+    return std::nullopt;
+  }
+}
+
+// Exceptions only ever see the events of their rule's category.
+std::string exception_category(const RuleDefinition* rule, EcsSchema& schema) {
+  if (rule == nullptr) return "any";
+  eql::Query parsed;
+  const auto query = compile_query(*rule, schema, parsed, nullptr);
+  return query ? std::string(query->category()) : std::string("any");
+}
+
 }  // namespace
+
+bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& d) {
+  EcsSchema schema;
+  const size_t errors_before = d.error_count();
+  std::string category = "any";
+  if (rule.enabled || query_set) {
+    eql::Query parsed;
+    const auto query = compile_query(rule, schema, parsed, &d);
+    if (!query) return false;
+    category = query->category();
+  } else {
+    category = exception_category(&rule, schema);
+  }
+  for (const auto& ex : rule.exceptions) compile_exception(ex, schema, category, d);
+  return d.error_count() == errors_before;
+}
+
+bool exception_compiles(const ExceptionDefinition& ex, const RuleDefinition* rule, Diagnostics& d) {
+  EcsSchema schema;
+  return compile_exception(ex, schema, exception_category(rule, schema), d).has_value();
+}
 
 bool Ruleset::suppressed(const CompiledRule& rule, const EcsDocument& document) {
   for (const auto& ex : rule.exceptions) {
@@ -57,25 +99,18 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
       continue;
     }
     auto rule = std::make_unique<CompiledRule>();
-    const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
     eql::Query query;
-    try {
-      query = eql::parse_query(definition.query);
-      rule->query = eql::compile(query, schema);
-    } catch (const eql::Error& e) {
-      report_eql_error(e, definition.query_where, label, d);
-      continue;
-    }
-    bool exceptions_ok = true;
+    auto compiled = compile_query(definition, schema, query, &d);
+    if (!compiled) continue;
+    rule->query = std::move(*compiled);
+    // An exception that does not compile is left out and the rule runs
+    // without it: more alerts, never fewer. (The loader already refuses the
+    // whole file of such an exception; this covers rule sets built by hand.)
     for (const auto& ex : definition.exceptions) {
-      auto condition = compile_exception(ex, schema, rule->query.category(), d);
-      if (!condition) {
-        exceptions_ok = false;
-        continue;
+      if (auto condition = compile_exception(ex, schema, rule->query.category(), d)) {
+        rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
       }
-      rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
     }
-    if (!exceptions_ok) continue;
     for (const auto& use : rule->query.fields()) {
       if (!schema.is_known(use.id)) rule->unset_fields.push_back(use.name);
     }
