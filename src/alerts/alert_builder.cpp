@@ -239,7 +239,7 @@ void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rul
     render(rule, util::JsonLimits{cap, cap / 4 > 2 ? cap / 4 : 2}, out.json);
     if (out.json.size() <= options_.max_bytes) return;
   }
-  ++over_limit_;
+  ++oversized_;
 }
 
 }  // namespace auditeql::alerts

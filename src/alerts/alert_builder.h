@@ -60,7 +60,7 @@ class AlertBuilder {
   // Alerts that had to be shortened, and those still over max_bytes after
   // the shortest form (their rule's own text is longer than the limit).
   uint64_t truncated() const { return truncated_; }
-  uint64_t over_limit() const { return over_limit_; }
+  uint64_t oversized() const { return oversized_; }
 
  private:
   // Writes the fields collected for the alert, the event's own values within `limits`.
@@ -69,7 +69,7 @@ class AlertBuilder {
 
   AlertOptions options_;
   uint64_t truncated_ = 0;
-  uint64_t over_limit_ = 0;
+  uint64_t oversized_ = 0;
   // Reused between alerts: their buffers keep their capacity.
   std::array<ecs::FieldScratch, ecs::kMaxEventFields> scratch_;
   std::vector<util::FlatField> event_fields_;
@@ -78,7 +78,6 @@ class AlertBuilder {
   std::vector<std::string_view> technique_ids_, technique_names_, technique_refs_;
   std::vector<std::string_view> sub_ids_, sub_names_, sub_refs_;
   std::string threat_json_;
-  std::string created_;
 };
 
 }  // namespace auditeql::alerts

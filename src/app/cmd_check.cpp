@@ -2,7 +2,6 @@
 // plugin would load, and says what they are. Any problem: exit 2.
 #include <unistd.h>
 
-#include <filesystem>
 #include <iostream>
 
 #include "app/commands.h"
@@ -40,17 +39,8 @@ int run_check(const std::vector<std::string>& args) {
   if (const auto status = cli.parse(args)) return *status;
   const std::string shipped = shipped_rules_dir();
   rules::Diagnostics config_diagnostics;
-  Config config = default_config(shipped);
-  std::error_code ec;
-  if (!config_path.empty() || std::filesystem::exists(kDefaultConfigPath, ec)) {
-    if (config_path.empty()) config_path = kDefaultConfigPath;
-    if (const std::string problem = rules::insecure_path_problem(config_path); !problem.empty()) {
-      config_diagnostics.error({config_path, 0, 0}, "refusing to load: " + problem);
-    }
-    // Read even when refused: the plugin would not use it, but every other
-    // problem (a directory, unreadable, bad keys) is worth reporting too.
-    config = load_config(config_path, shipped, config_diagnostics);
-  }
+  const Config config = load_plugin_config(config_path.empty() ? kDefaultConfigPath : config_path, shipped,
+                                           config_diagnostics);
   std::cout << "config: " << config.source << "\n";
   if (config_diagnostics.has_errors()) {
     std::cerr << config_diagnostics.format();
@@ -61,21 +51,23 @@ int run_check(const std::vector<std::string>& args) {
   RuleSetup setup = load_ruleset(config.rule_directories, config.exception_directories, false, true);
   std::cout << "rule directories: " << join(config.rule_directories) << "\n";
   std::cout << "exception directories: " << join(config.exception_directories) << "\n";
-  if (setup.ruleset) {
-    const auto& set = *setup.ruleset;
-    std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled\n";
-    for (size_t i = 0; i < set.size(); ++i) {
-      const auto& rule = set.rule(i);
-      std::cout << "  " << rule.definition.id << "  " << rule.definition.name << "  ["
-                << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
-                << rule.definition.risk_score << ", " << util::counted(rule.exceptions.size(), "exception") << "]  "
-                << rule.definition.file << "\n";
-      if (!rule.can_match) std::cout << "    cannot match: needs " << join(rule.never_set) << "\n";
+  const auto& set = *setup.ruleset;
+  std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled\n";
+  for (size_t i = 0; i < set.size(); ++i) {
+    const auto& rule = set.rule(i);
+    std::cout << "  " << rule.definition.id << "  " << rule.definition.name << "  ["
+              << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
+              << rule.definition.risk_score << ", " << util::counted(rule.exceptions.size(), "exception") << "]  "
+              << rule.definition.file << "\n";
+    if (!rule.can_match) {
+      std::cout << "    cannot match: needs " << join(rule.never_set) << "\n";
     }
-    for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
   }
+  for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
   if (setup.diagnostics.has_errors()) {
+    // The plugin would run the rules listed above and raise a
+    // "configuration refused" alert until the errors are fixed.
     std::cout << "FAILED: " << util::counted(setup.diagnostics.error_count(), "error") << "\n";
     return 2;
   }

@@ -87,7 +87,7 @@ int run_replay(const std::vector<std::string>& args) {
 
   RuleSetup setup = load_ruleset(config.rule_directories, config.exception_directories, all_required, false);
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
-  if (!setup.ruleset) {
+  if (setup.diagnostics.has_errors()) {
     std::cerr << "auditeql replay: rules failed to load (" << util::counted(setup.diagnostics.error_count(), "error")
               << ")\n";
     return 2;

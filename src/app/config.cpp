@@ -1,7 +1,5 @@
 #include "app/config.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "rules/rule_loader.h"
@@ -14,7 +12,7 @@ namespace {
 const std::vector<std::string> kConfigKeys = {
     "rule_directories", "exception_directories", "syslog_facility", "max_alert_bytes", "throttle_window_seconds",
     "alert_file",       "process_table_size",    "inode_map_size",  "proc_lookup",     "host_name",
-    "watched_directories", "queue_bytes",         "max_read_pause_ms"};
+    "watched_directories", "queue_bytes",         "max_read_pause_ms", "health_alert_interval_seconds"};
 
 // A configuration has about a dozen keys: past this many problems the file is
 // most likely not a configuration at all (an audit log given to the plugin
@@ -114,8 +112,10 @@ Config read_config(rules::YamlSource& src, const std::string& path, const std::s
   if (auto v = src.string(root, "host_name", d)) c.host_name = *v;
   if (auto v = src.integer(root, "queue_bytes", 1 << 20, int64_t{1} << 32, d)) c.queue_bytes = static_cast<size_t>(*v);
   if (auto v = src.integer(root, "max_read_pause_ms", 0, 50, d)) c.max_read_pause_ms = *v;
+  if (auto v = src.integer(root, "health_alert_interval_seconds", 1, 86400, d)) c.health_alert_interval_seconds = *v;
   if (!c.alert_file.empty() && c.alert_file.front() != '/') {
     src.error(root["alert_file"], "alert_file must be an absolute path", d);
+    c.alert_file.clear();
   }
   return c;
 }
@@ -131,6 +131,19 @@ Config load_config(const std::string& path, const std::string& shipped, rules::D
     d.note({path, 0, 0}, "this looks like an audit log, not a configuration; to run it through the rules: auditeql replay " + path);
   }
   return c;
+}
+
+Config load_plugin_config(const std::string& path, const std::string& shipped, rules::Diagnostics& d) {
+  if (const std::string problem = rules::insecure_path_problem(path); !problem.empty()) {
+    d.error({path, 0, 0}, "refusing to load: " + problem + " (running with the default configuration)");
+    // Read anyway: its other problems (a directory, bad keys) are worth
+    // reporting in the same pass.
+    load_config(path, shipped, d);
+    return default_config(shipped);
+  }
+  std::error_code ec;
+  if (path == kDefaultConfigPath && !std::filesystem::exists(path, ec)) return default_config(shipped);
+  return load_config(path, shipped, d);
 }
 
 }  // namespace auditeql::app

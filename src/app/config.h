@@ -30,6 +30,7 @@ struct Config {
   std::vector<std::string> watched_directories;     // walked at start-up to seed the inode map
   size_t queue_bytes = 16 << 20;                    // input buffered between reader and pipeline
   int64_t max_read_pause_ms = 20;                   // longest wait between reads of auditd's socket
+  int64_t health_alert_interval_seconds = 600;      // repeat of the "configuration refused" alert
 
   std::string source;  // the file read, or "(defaults)"
 };
@@ -38,8 +39,15 @@ struct Config {
 Config default_config(const std::string& shipped_rules_dir);
 
 // Reads `path` over the defaults. Errors (with file positions) go to
-// `diagnostics`; the returned config is only meaningful without errors.
+// `diagnostics`. A key with an error keeps its default and the other keys
+// apply; a file that cannot be read or parsed gives the defaults.
 Config load_config(const std::string& path, const std::string& shipped_rules_dir, rules::Diagnostics& diagnostics);
+
+// What the plugin and `check` read: load_config, except that a file a
+// non-root user could change is refused whole (the defaults, and an error),
+// and a missing kDefaultConfigPath is simply the defaults.
+Config load_plugin_config(const std::string& path, const std::string& shipped_rules_dir,
+                          rules::Diagnostics& diagnostics);
 
 // The rules that come with the program, found from where the running binary
 // is: ../share/auditeql/rules from its directory in the default layout, so an

@@ -1,5 +1,7 @@
 #include "app/detector.h"
 
+#include <limits>
+
 namespace auditeql::app {
 
 Detector::Detector(std::shared_ptr<rules::Ruleset> ruleset, alerts::AlertOptions alert_options,
@@ -9,7 +11,8 @@ Detector::Detector(std::shared_ptr<rules::Ruleset> ruleset, alerts::AlertOptions
       throttle_(throttle_window_ms),
       throttle_window_ms_(throttle_window_ms),
       emitted_(ruleset_->size()),
-      throttled_(ruleset_->size()) {}
+      throttled_(ruleset_->size()),
+      oversized_reported_ms_(ruleset_->size(), std::numeric_limits<int64_t>::min()) {}
 
 void Detector::on_event(const ecs::Event& event) {
   ++events_;
@@ -19,11 +22,20 @@ void Detector::on_event(const ecs::Event& event) {
       ++throttled_[rule.index];
       return;
     }
+    const uint64_t oversized_before = builder_.oversized();
     builder_.build(event, rule, decision.dropped_before, alert_);
+    if (builder_.oversized() != oversized_before) note_oversized(rule, event.time_ms);
     ++emitted_[rule.index];
     ++alerts_;
     for (auto* sink : sinks_) sink->write(alert_);
   });
+}
+
+void Detector::note_oversized(const rules::CompiledRule& rule, int64_t time_ms) {
+  int64_t& reported = oversized_reported_ms_[rule.index];
+  if (reported != std::numeric_limits<int64_t>::min() && time_ms - reported < throttle_window_ms_) return;
+  reported = time_ms;
+  if (on_oversized_) on_oversized_(rule, alert_.json.size());
 }
 
 void Detector::bank_counters() {
@@ -38,6 +50,8 @@ void Detector::bank_counters() {
 }
 
 void Detector::reconfigure(alerts::AlertOptions alert_options, int64_t throttle_window_ms) {
+  truncated_banked_ += builder_.truncated();
+  oversized_banked_ += builder_.oversized();
   builder_ = alerts::AlertBuilder(alert_options);
   if (throttle_window_ms != throttle_window_ms_) {
     throttled_banked_ += throttle_.dropped_total();
@@ -52,6 +66,7 @@ void Detector::replace_ruleset(std::shared_ptr<rules::Ruleset> ruleset) {
   ruleset_ = std::move(ruleset);
   emitted_.assign(ruleset_->size(), 0);
   throttled_.assign(ruleset_->size(), 0);
+  oversized_reported_ms_.assign(ruleset_->size(), std::numeric_limits<int64_t>::min());
   throttle_ = alerts::Throttle(throttle_window_ms_);
 }
 

@@ -3,6 +3,7 @@
 // rules that can match its kind; matches pass the throttle, become alerts
 // and go to every sink.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,17 +34,25 @@ class Detector {
   // SIGHUP with a good new rule set: later events use it (throttle windows restart).
   void replace_ruleset(std::shared_ptr<rules::Ruleset> ruleset);
   void reconfigure(alerts::AlertOptions alert_options, int64_t throttle_window_ms);
+  // Told about an alert still over the size limit after shortening (sent
+  // anyway: a syslog daemon may cut it), at most once per rule per throttle
+  // window of event time.
+  using OversizedHandler = std::function<void(const rules::CompiledRule& rule, size_t bytes)>;
+  void on_oversized(OversizedHandler handler) { on_oversized_ = std::move(handler); }
 
   const rules::Ruleset& ruleset() const { return *ruleset_; }
   uint64_t events() const { return events_; }
   uint64_t alerts() const { return alerts_; }
-  uint64_t truncated() const { return builder_.truncated(); }
+  // Counters are totals since start: a reload does not reset them.
+  uint64_t truncated() const { return builder_.truncated() + truncated_banked_; }
+  uint64_t oversized() const { return builder_.oversized() + oversized_banked_; }
   uint64_t throttled() const { return throttle_.dropped_total() + throttled_banked_; }
   // Per rule id, across reloads.
   std::map<std::string, RuleTally> tally() const;
 
  private:
   void bank_counters();
+  void note_oversized(const rules::CompiledRule& rule, int64_t time_ms);
 
   std::shared_ptr<rules::Ruleset> ruleset_;
   alerts::AlertBuilder builder_;
@@ -57,6 +66,10 @@ class Detector {
   std::vector<uint64_t> throttled_;
   std::map<std::string, RuleTally> banked_;  // counts of replaced rulesets
   uint64_t throttled_banked_ = 0;
+  uint64_t truncated_banked_ = 0;  // of replaced alert builders
+  uint64_t oversized_banked_ = 0;
+  OversizedHandler on_oversized_;
+  std::vector<int64_t> oversized_reported_ms_;  // per rule index: when last reported
 };
 
 }  // namespace auditeql::app

@@ -53,6 +53,11 @@ class InputReader {
   void start();
   // Takes effect after the current pause (a reload may change it).
   void set_max_pause(std::chrono::milliseconds max_pause) { max_pause_ms_ = max_pause.count(); }
+  // Applies to the next chunk read; what is queued already stays queued.
+  void set_max_queued_bytes(size_t max_queued_bytes) {
+    std::lock_guard lock(mutex_);
+    max_queued_ = max_queued_bytes;
+  }
   // Reads what is already in the input, then ends the thread.
   void stop();
 

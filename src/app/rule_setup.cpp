@@ -12,8 +12,7 @@ RuleSetup load_ruleset(const std::vector<std::string>& rule_dirs, const std::vec
   }
   for (const auto& dir : exception_dirs) sources.exception_dirs.push_back({dir, !all_required});
   setup.loaded = rules::load_rule_sources(sources, setup.diagnostics);
-  auto ruleset = std::make_shared<rules::Ruleset>(rules::Ruleset::compile(setup.loaded, setup.diagnostics));
-  if (!setup.diagnostics.has_errors()) setup.ruleset = std::move(ruleset);
+  setup.ruleset = std::make_shared<rules::Ruleset>(rules::Ruleset::compile(setup.loaded, setup.diagnostics));
   return setup;
 }
 

@@ -12,7 +12,9 @@
 namespace auditeql::app {
 
 struct RuleSetup {
-  std::shared_ptr<rules::Ruleset> ruleset;  // null when there were errors
+  // What loaded, always set: with errors, the rules of every file that
+  // loaded (see rules/rule_loader.h for what a refused file costs).
+  std::shared_ptr<rules::Ruleset> ruleset;
   rules::Diagnostics diagnostics;
   rules::LoadedRules loaded;                // what was read, for `check`
 };

@@ -34,6 +34,8 @@ class InodePaths {
   void forget(InodeKey key) { paths_.erase(key); }
 
   size_t size() const { return paths_.size(); }
+  size_t capacity() const { return paths_.capacity(); }
+  void set_capacity(size_t capacity) { paths_.set_capacity(capacity); }
 
  private:
   util::LruMap<InodeKey, std::string, InodeKeyHash> paths_;

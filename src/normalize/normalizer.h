@@ -56,6 +56,8 @@ class Normalizer {
 
   // Live mode: consult `source` (not owned) for pids the table lacks.
   void set_process_source(ProcessSource* source) { source_ = source; }
+  // For events processed from now on (a reload may change it).
+  void set_host_name(std::string host_name) { options_.host_name = std::move(host_name); }
 
   ProcessTable& processes() { return processes_; }
   InodePaths& inodes() { return inodes_; }

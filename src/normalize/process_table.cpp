@@ -41,6 +41,11 @@ const ProcessEntry& ProcessTable::put(int64_t pid, ProcessEntry entry) {
   return probation_.put(pid, std::move(entry));
 }
 
+void ProcessTable::set_capacity(size_t capacity) {
+  capacity_ = capacity == 0 ? 1 : capacity;
+  if (size() > capacity_) make_room();
+}
+
 void ProcessTable::make_room() {
   while (size() >= capacity_) {
     auto& from = probation_.size() > 0 ? probation_ : protected_;

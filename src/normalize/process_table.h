@@ -40,6 +40,8 @@ class ProcessTable {
 
   size_t size() const { return probation_.size() + protected_.size(); }
   size_t capacity() const { return capacity_; }
+  // A reload may change the bound: shrinking evicts as a full table would.
+  void set_capacity(size_t capacity);
   uint64_t evictions() const { return evictions_; }
 
  private:

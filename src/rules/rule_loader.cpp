@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "rules/ruleset.h"
 #include "rules/yaml_source.h"
 
 namespace auditeql::rules {
@@ -247,7 +248,18 @@ void load_rule_file(const std::string& path, LoadedRules& into, Diagnostics& d) 
     if (rule.name.empty()) src.error(root, "rule " + rule.id + " needs a 'name'", d);
     if (rule.query.empty() && !root["query"]) src.error(root, "rule " + rule.id + " needs a 'query'", d);
   }
-  if (d.error_count() != errors_before) return;
+  if (d.error_count() == errors_before) rule_compiles(rule, static_cast<bool>(root["query"]), d);
+  if (d.error_count() != errors_before) {
+    // The file applies whole or not at all: a refused override leaves the
+    // rule as it was (a refused `enabled: false` leaves it enabled).
+    if (is_override) {
+      d.warning({path, 0, 0}, "not applied: rule " + rule.id + " (" + existing->name + ") keeps its definition from " +
+                                  existing->file);
+    } else {
+      d.warning({path, 0, 0}, "not loaded: rule " + rule.id + " does not run");
+    }
+    return;
+  }
   if (is_override) {
     *existing = std::move(rule);
   } else {
@@ -259,6 +271,7 @@ void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics
   into.files.push_back(path);
   YamlSource src;
   if (!src.load(path, d)) return;
+  const size_t errors_before = d.error_count();
   const YAML::Node root = src.root();
   if (root.IsMap()) src.reject_unknown_keys(root, {"exceptions"}, d);
   // Initialized, never assigned: yaml-cpp's Node assignment rewrites the
@@ -269,13 +282,25 @@ void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics
     src.error(list, "expected a list of exceptions ({rule_id, condition, description})", d);
     return;
   }
+  std::vector<ExceptionDefinition> exceptions;
   for (const auto& item : list) {
     if (!item.IsMap()) {
       src.error(item, "each exception must be a map with rule_id and condition", d);
       continue;
     }
-    if (auto ex = read_exception(src, item, kExceptionKeys, d)) into.exceptions.push_back(std::move(*ex));
+    auto ex = read_exception(src, item, kExceptionKeys, d);
+    if (!ex) continue;
+    const auto rule = std::find_if(into.rules.begin(), into.rules.end(),
+                                   [&](const RuleDefinition& r) { return r.id == ex->rule_id; });
+    exception_compiles(*ex, rule == into.rules.end() ? nullptr : &*rule, d);
+    exceptions.push_back(std::move(*ex));
   }
+  if (d.error_count() != errors_before) {
+    // All or nothing, like a rule file: its rules alert without any of them.
+    d.warning({path, 0, 0}, "not applied: none of the exceptions in this file apply");
+    return;
+  }
+  for (auto& ex : exceptions) into.exceptions.push_back(std::move(ex));
 }
 
 LoadedRules load_rule_sources(const RuleSources& sources, Diagnostics& d) {

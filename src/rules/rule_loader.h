@@ -7,6 +7,16 @@
 // shipped rule). Exceptions: files holding a list of {rule_id, condition,
 // description}, attached to their rule. Every problem is reported with its
 // file position; nothing is skipped silently.
+//
+// A file applies whole or not at all: one with any error (YAML, a key, a
+// query or exception that does not compile, or refused for its ownership)
+// adds nothing, and the others still load. What that means for detection:
+// a refused new rule does not run; a refused override leaves the rule as
+// the earlier files defined it (a refused `enabled: false` leaves the rule
+// enabled); a refused exception file leaves its rules alerting without any
+// of its exceptions. So a mistake can cost the rule it defines, never
+// switch off or narrow one that loaded. Callers decide whether to run with
+// what loaded (the plugin) or stop (replay, check).
 #include <string>
 #include <vector>
 

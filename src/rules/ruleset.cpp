@@ -83,7 +83,61 @@ std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinitio
   }
 }
 
+// The rule's query parsed into `parsed` (the rule index is built from its
+// syntax tree) and compiled, after checking that every field it names is
+// known; its field references go to `refs`. Errors are reported unless `d`
+// is null.
+std::optional<eql::CompiledQuery> compile_query(const RuleDefinition& rule, EcsSchema& schema, eql::Query& parsed,
+                                                std::vector<FieldReference>& refs, Diagnostics* d) {
+  Diagnostics ignored;
+  Diagnostics& out = d != nullptr ? *d : ignored;
+  const std::string label = "rule " + rule.id + " (" + rule.name + "): ";
+  try {
+    parsed = eql::parse_query(rule.query);
+    if (parsed.kind == eql::QueryKind::Event) {
+      refs = field_references(*parsed.event.condition.root, ecs::kinds_of_category(parsed.event.category), rule.schema);
+      if (!report_unknown_fields(refs, rule.query_where, label, out)) return std::nullopt;
+    }
+    return eql::compile(parsed, schema);
+  } catch (const eql::Error& e) {
+    report_at(rule.query_where, e.pos, label + e.detail, out);
+    return std::nullopt;
+  }
+}
+
+// Exceptions only ever see the events of their rule's category.
+std::string exception_category(const RuleDefinition* rule, EcsSchema& schema) {
+  if (rule == nullptr) return "any";
+  eql::Query parsed;
+  std::vector<FieldReference> refs;
+  const auto query = compile_query(*rule, schema, parsed, refs, nullptr);
+  return query ? std::string(query->category()) : std::string("any");
+}
+
 }  // namespace
+
+bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& d) {
+  EcsSchema schema;
+  const size_t errors_before = d.error_count();
+  std::string category = "any";
+  if (rule.enabled || query_set) {
+    eql::Query parsed;
+    std::vector<FieldReference> refs;
+    const auto query = compile_query(rule, schema, parsed, refs, &d);
+    if (!query) return false;
+    category = query->category();
+  } else {
+    category = exception_category(&rule, schema);
+  }
+  for (const auto& ex : rule.exceptions) compile_exception(ex, schema, category, rule.schema, d);
+  return d.error_count() == errors_before;
+}
+
+bool exception_compiles(const ExceptionDefinition& ex, const RuleDefinition* rule, Diagnostics& d) {
+  EcsSchema schema;
+  return compile_exception(ex, schema, exception_category(rule, schema), rule ? rule->schema : RuleSchema::Ecs, d)
+      .has_value();
+}
 
 bool Ruleset::suppressed(const CompiledRule& rule, const EcsDocument& document) {
   for (const auto& ex : rule.exceptions) {
@@ -118,31 +172,20 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
       continue;
     }
     auto rule = std::make_unique<CompiledRule>();
-    const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
     eql::Query query;
     std::vector<FieldReference> refs;
-    try {
-      query = eql::parse_query(definition.query);
-      if (query.kind == eql::QueryKind::Event) {
-        const ecs::KindMask kinds = ecs::kinds_of_category(query.event.category);
-        refs = field_references(*query.event.condition.root, kinds, definition.schema);
-        if (!report_unknown_fields(refs, definition.query_where, label, d)) continue;
-      }
-      rule->query = eql::compile(query, schema);
-    } catch (const eql::Error& e) {
-      report_at(definition.query_where, e.pos, label + e.detail, d);
-      continue;
-    }
-    bool exceptions_ok = true;
+    auto compiled = compile_query(definition, schema, query, refs, &d);
+    if (!compiled) continue;
+    rule->query = std::move(*compiled);
+    // An exception that is refused is left out and the rule runs without
+    // it: more alerts, never fewer. (The loader already refuses the whole
+    // file of such an exception; this covers rule sets built by hand.)
     for (const auto& ex : definition.exceptions) {
-      auto condition = compile_exception(ex, schema, rule->query.category(), definition.schema, d);
-      if (!condition) {
-        exceptions_ok = false;
-        continue;
+      if (auto condition = compile_exception(ex, schema, rule->query.category(), definition.schema, d)) {
+        rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
       }
-      rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
     }
-    if (!exceptions_ok) continue;
+    const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
     rule->never_set = never_set_names(refs);
     if (const FieldReference* never = first_never_set(refs)) {
       const auto absent = [&](std::string_view name) {

@@ -35,17 +35,28 @@ struct RuleCounters {
   uint64_t suppressed = 0;  // ... of which an exception then suppressed
 };
 
+// Whether `rule` compiles as Ruleset::compile would compile it: its query
+// (checked when the rule is enabled or the file being loaded set it; a
+// disabled rule may keep an inherited query unchecked) and each exception in
+// the query's category. Errors go to `diagnostics`. The loader checks every
+// rule file with it before applying the file, so that a file applies whole or
+// not at all.
+bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& diagnostics);
+// Whether exception `ex` compiles for `rule` (null: no rule has its id).
+bool exception_compiles(const ExceptionDefinition& ex, const RuleDefinition* rule, Diagnostics& diagnostics);
+
 class Ruleset {
  public:
   Ruleset() = default;
 
   // Compiles the enabled rules and attaches the exceptions. Problems go to
-  // `diagnostics`, and only rules that compiled are kept: errors for a query
-  // that does not parse or names an unknown field, a sequence query, an
-  // exception that names an unknown field or depends on one auditeql never
-  // sets, no enabled rule at all; warnings for a rule that reads fields
-  // auditeql never sets (saying whether it can still match) and an
-  // exception for an unknown rule.
+  // `diagnostics`: errors for a query that does not parse or names an
+  // unknown field, a sequence query, an exception that names an unknown
+  // field or depends on one auditeql never sets, no enabled rule at all;
+  // warnings for a rule that reads fields auditeql never sets (saying
+  // whether it can still match) and an exception for an unknown rule. A rule
+  // whose query does not compile is left out; a refused exception is left
+  // out of its rule (which alerts without it); everything else is kept.
   static Ruleset compile(LoadedRules loaded, Diagnostics& diagnostics);
 
   // Calls on_match(rule) for every enabled rule that matches `event` and

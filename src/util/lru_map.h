@@ -92,6 +92,15 @@ class LruMap {
     order_.clear();
   }
 
+  // A reload may change the bound: shrinking evicts the least recently used.
+  void set_capacity(size_t capacity) {
+    capacity_ = capacity == 0 ? 1 : capacity;
+    while (index_.size() > capacity_) {
+      take_oldest();
+      ++evictions_;
+    }
+  }
+
   size_t size() const { return index_.size(); }
   size_t capacity() const { return capacity_; }
   uint64_t evictions() const { return evictions_; }

@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(an_alert_that_cannot_be_shortened_enough_is_counted) {
   alerts::AlertBuilder builder({8192});
   alerts::Alert alert;
   builder.build(cp_event({"cp", "x", "/boot/"}), rule, 0, alert);
-  BOOST_TEST(builder.over_limit() == 1u);
+  BOOST_TEST(builder.oversized() == 1u);
   BOOST_TEST(builder.truncated() == 1u);
   BOOST_TEST(util::parse_json(alert.json).is_object());  // still one valid document
 }

@@ -42,8 +42,10 @@ BOOST_AUTO_TEST_CASE(an_audit_log_given_as_the_configuration_gives_a_few_errors_
   const size_t records = line_count(testing::read_file(log));
   BOOST_REQUIRE(records > 100u);
 
+  // The plugin still starts (with the default configuration: a content
+  // error never takes detection away) and ends with its empty input.
   const auto plugin = run_command({kBinary, log});
-  BOOST_TEST(plugin.exit_code == 1);
+  BOOST_TEST(plugin.exit_code == 0);
   const size_t shown = count_of(plugin.err, ": error: unknown key 'type=");
   BOOST_TEST(shown >= 1u);
   BOOST_TEST(shown <= 5u, plugin.err);
@@ -169,7 +171,7 @@ BOOST_AUTO_TEST_CASE(option_forms_that_keep_working) {
   const auto joined = run_command({kBinary, "replay", "--rules=" + kRules, "--host-name=h1", "--", log});
   BOOST_TEST(spaced.exit_code == 0, spaced.err);
   BOOST_TEST(!spaced.out.empty());
-  BOOST_TEST(joined.out == spaced.out);
+  BOOST_TEST(testing::without_alert_stamps(joined.out) == testing::without_alert_stamps(spaced.out));
   // After "--" everything is a file, even what looks like an option.
   const auto dashed = run_command({kBinary, "events", "--", "--host-name"});
   BOOST_TEST(dashed.exit_code == 1);

@@ -99,6 +99,8 @@ BOOST_AUTO_TEST_CASE(a_broken_rule_is_an_error_never_a_silent_skip) {
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find(rule + ":3:") != std::string::npos, r.err);
   BOOST_TEST(r.out.find("FAILED") != std::string::npos);
+  // What the plugin would run meanwhile: the rules of every file that loaded.
+  BOOST_TEST(r.out.find("rules: 5 enabled, 0 disabled") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

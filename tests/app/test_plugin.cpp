@@ -4,6 +4,9 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+#include <thread>
+
 #include "support/command.h"
 #include "support/process.h"
 #include "support/synthetic.h"
@@ -17,6 +20,8 @@ using testing::eventually;
 namespace {
 
 const std::string kBinary = AUDITEQL_BINARY;
+const std::string kRefused = "\"name\":\"auditeql: configuration refused\"";
+const std::string kBootFileCopy = "5bda8597-69a6-4b9e-87a2-69a7c963ea83";
 
 struct PluginSetup {
   testing::TempDir dir;
@@ -34,11 +39,19 @@ struct PluginSetup {
                                             dir.str() + "/rules.d]\nexception_directories: [" + dir.str() +
                                             "/exceptions.d]\nalert_file: " + alerts + "\nproc_lookup: false\n" + extra);
   }
-  size_t alert_count() const {
+  // The lines of the alert file: rule alerts, or the plugin's own
+  // "configuration refused" alerts.
+  std::vector<std::string> alert_lines(bool refused) const {
     std::error_code ec;
-    if (!std::filesystem::exists(alerts, ec)) return 0;
-    return testing::lines_of(testing::read_file(alerts)).size();
+    std::vector<std::string> out;
+    if (!std::filesystem::exists(alerts, ec)) return out;
+    for (auto& line : testing::lines_of(testing::read_file(alerts))) {
+      if ((line.find(kRefused) != std::string::npos) == refused) out.push_back(std::move(line));
+    }
+    return out;
   }
+  size_t alert_count() const { return alert_lines(false).size(); }
+  size_t refused_count() const { return alert_lines(true).size(); }
   std::string log() const {
     std::error_code ec;
     return std::filesystem::exists(stderr_path, ec) ? testing::read_file(stderr_path) : std::string();
@@ -120,6 +133,8 @@ BOOST_AUTO_TEST_CASE(sighup_with_a_broken_exception_keeps_the_old_rules_then_a_g
   plugin.signal(SIGHUP);
   BOOST_TEST(eventually([&] { return setup.log().find("reload failed") != std::string::npos; }), setup.log());
   BOOST_TEST(setup.log().find(broken + ":2:") != std::string::npos, setup.log());
+  BOOST_TEST_REQUIRE(eventually([&] { return setup.refused_count() == 1; }), "a refused reload raises an alert");
+  BOOST_TEST(setup.alert_lines(true).front().find("\"refused_at\":\"reload\"") != std::string::npos);
   plugin.write(cp_into_boot(3, t0 + 20, "/boot/two"));
   BOOST_TEST(eventually([&] { return setup.alert_count() == 2; }), "the old rules still alert");
 
@@ -132,7 +147,7 @@ BOOST_AUTO_TEST_CASE(sighup_with_a_broken_exception_keeps_the_old_rules_then_a_g
   plugin.write(cp_into_boot(5, t0 + 40, "/boot/four"));
   plugin.close_stdin();
   BOOST_TEST(plugin.wait(5s) == 0);
-  const auto lines = testing::lines_of(testing::read_file(setup.alerts));
+  const auto lines = setup.alert_lines(false);
   BOOST_REQUIRE(lines.size() == 3u);
   BOOST_TEST(lines[2].find("/boot/four") != std::string::npos);
   for (const auto& l : lines) BOOST_TEST(l.find("/boot/three") == std::string::npos);
@@ -163,23 +178,158 @@ BOOST_AUTO_TEST_CASE(bad_input_never_stops_the_plugin) {
   BOOST_TEST(setup.log().find("skipped_lines=2") != std::string::npos, setup.log());
 }
 
-BOOST_AUTO_TEST_CASE(startup_errors_exit_non_zero_with_the_reason) {
+// After a crash or an auditd restart the plugin starts again: a file with an
+// error must not stop it (auditd gives up after max_restarts, and nothing
+// would be detected until auditd itself restarts).
+BOOST_AUTO_TEST_CASE(a_rule_file_with_an_error_at_start_runs_the_rest_and_alerts_until_a_reload_fixes_it) {
+  PluginSetup setup("health_alert_interval_seconds: 1\n");
+  const auto bad = setup.dir.write("rules.d/bad.yaml", "id: bad\nname: Bad\nquery: 'process where ('\n");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  BOOST_TEST(eventually([&] { return setup.log().find("started: 5 rules") != std::string::npos; }), setup.log());
+  BOOST_TEST(setup.log().find("bad.yaml:3:") != std::string::npos, setup.log());
+  BOOST_TEST_REQUIRE(eventually([&] { return setup.refused_count() >= 2; }, 4000ms), "repeated every second");
+  const auto refused = setup.alert_lines(true).front();
+  BOOST_TEST(refused.find("\"path\":\"" + bad + "\"") != std::string::npos, refused);
+  BOOST_TEST(refused.find("\"message\":\"3:") != std::string::npos, refused);
+  BOOST_TEST(refused.find("\"rules_running\":5") != std::string::npos, refused);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  plugin.write(cp_into_boot(2, t0 + 10, "/boot/one"));
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }), "the other rules run");
+
+  std::filesystem::remove(bad);
+  plugin.signal(SIGHUP);
+  BOOST_TEST(eventually([&] { return setup.log().find("reloaded") != std::string::npos; }), setup.log());
+  BOOST_TEST(setup.log().find("everything loads again") != std::string::npos, setup.log());
+  const size_t raised = setup.refused_count();
+  std::this_thread::sleep_for(2500ms);
+  BOOST_TEST(setup.refused_count() == raised, "no more refused alerts after a good reload");
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
+  BOOST_TEST(setup.log().find(" refused_files=0 refused_alerts=" + std::to_string(raised) + " ") != std::string::npos,
+             setup.log());
+}
+
+BOOST_AUTO_TEST_CASE(a_configuration_error_at_start_keeps_that_key_default_and_applies_the_others) {
+  PluginSetup setup("health_alert_interval_seconds: 1\nmax_alert_bytes: lots\n");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  BOOST_TEST_REQUIRE(eventually([&] { return setup.refused_count() >= 2; }, 4000ms), setup.log());
+  const auto refused = setup.alert_lines(true).front();
+  BOOST_TEST(refused.find("\"path\":\"" + setup.config + "\"") != std::string::npos, refused);
+  BOOST_TEST(refused.find("'max_alert_bytes' must be a whole number") != std::string::npos, refused);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  plugin.write(cp_into_boot(2, t0 + 10, "/boot/one"));
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }), "alerts go to the configured alert_file");
+  plugin.signal(SIGTERM);
+  BOOST_TEST(plugin.wait(5s) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(files_others_can_write_at_start_are_refused_and_detection_stays) {
   if (geteuid() != 0) {
-    BOOST_TEST_MESSAGE("SKIPPED (not root): the ownership check applies to root only");
+    BOOST_TEST_MESSAGE("SKIPPED (not root): the ownership checks apply to root only");
     return;
   }
-  PluginSetup setup;
-  chmod(setup.config.c_str(), 0666);
+  PluginSetup setup("health_alert_interval_seconds: 1\n");
+  const auto off = setup.dir.write("rules.d/50-off.yaml", "id: " + kBootFileCopy + "\nenabled: false\n");
+  chmod(off.c_str(), 0666);
   ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
-  BOOST_TEST(plugin.wait(5s) == 1);
-  BOOST_TEST(setup.log().find("refusing to load: writable by every user") != std::string::npos, setup.log());
+  BOOST_TEST_REQUIRE(eventually([&] { return setup.refused_count() >= 1; }), setup.log());
+  const auto refused = setup.alert_lines(true).front();
+  BOOST_TEST(refused.find("\"path\":\"" + off + "\"") != std::string::npos, refused);
+  BOOST_TEST(refused.find("refusing to load: writable by every user") != std::string::npos, refused);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  plugin.write(cp_into_boot(2, t0 + 10, "/boot/one"));
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }), "the refused override did not switch the rule off");
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
 
-  PluginSetup broken;
-  broken.dir.write("rules.d/bad.yaml", "id: bad\nname: Bad\nquery: 'process where ('\n");
-  ChildProcess plugin2({kBinary, broken.config}, broken.stderr_path);
-  BOOST_TEST(plugin2.wait(5s) == 1);
-  BOOST_TEST(broken.log().find("bad.yaml:3:") != std::string::npos, broken.log());
-  BOOST_TEST(broken.log().find("not starting") != std::string::npos);
+  // The configuration itself: refused whole, the plugin runs with the defaults.
+  PluginSetup open;
+  chmod(open.config.c_str(), 0666);
+  ChildProcess plugin2({kBinary, open.config}, open.stderr_path);
+  plugin2.write(testing::read_file(std::string(AUDITEQL_FIXTURES_DIR) + "/sample/boot-persistence-attacks.log"));
+  plugin2.close_stdin();
+  BOOST_TEST(plugin2.wait(10s) == 0);
+  BOOST_TEST(open.log().find("refusing to load: writable by every user") != std::string::npos, open.log());
+  BOOST_TEST(open.log().find("config (defaults)") != std::string::npos, open.log());
+  BOOST_TEST(open.log().find(" alerts=6 ") != std::string::npos, open.log());
+  BOOST_TEST(open.log().find(" refused_files=1 refused_alerts=1 ") != std::string::npos, open.log());
+}
+
+BOOST_AUTO_TEST_CASE(statistics_are_totals_since_start_across_reloads) {
+  PluginSetup setup("max_alert_bytes: 4096\n");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  plugin.write(cp_into_boot(2, t0 + 10, "/boot/" + std::string(6000, 'x')));  // shortened to fit
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }));
+  plugin.signal(SIGHUP);
+  BOOST_TEST(eventually([&] { return setup.log().find("reloaded") != std::string::npos; }), setup.log());
+  plugin.signal(SIGUSR1);
+  BOOST_TEST(eventually([&] { return setup.log().find("statistics: ") != std::string::npos; }), setup.log());
+  BOOST_TEST(setup.log().find(" alerts=1 throttled=0 truncated=1 oversized=0 ") != std::string::npos, setup.log());
+  BOOST_TEST(setup.log().find("rule[Boot File Copy]=1") != std::string::npos, setup.log());
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(an_alert_still_too_long_after_shortening_is_counted_and_logged_once_per_rule_per_window) {
+  PluginSetup setup("max_alert_bytes: 1024\nthrottle_window_seconds: 1\n");
+  setup.dir.write("rules.d/verbose.yaml", "id: local-verbose\nname: Verbose\ndescription: " + std::string(2000, 'd') +
+                                              "\nquery: 'process where process.name == \"cp\"'\n");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  for (int i = 0; i < 3; ++i) plugin.write(cp_into_boot(2 + i, t0 + 10 + 100 * i, "/tmp/f" + std::to_string(i)));
+  plugin.write(cp_into_boot(9, t0 + 1500, "/tmp/later"));  // the next window
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
+  BOOST_TEST(setup.alert_count() == 4u, "sent anyway");
+  BOOST_TEST(setup.log().find(" truncated=4 oversized=4 ") != std::string::npos, setup.log());
+  size_t logged = 0;
+  for (const auto& line : testing::lines_of(setup.log())) {
+    logged += line.find("an alert of rule Verbose (local-verbose) is") != std::string::npos ? 1 : 0;
+  }
+  BOOST_TEST(logged == 2u, setup.log());
+}
+
+BOOST_AUTO_TEST_CASE(sighup_applies_every_configuration_key) {
+  PluginSetup setup("host_name: before-host\n");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  plugin.write(cp_into_boot(2, t0 + 10, "/boot/one"));
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }));
+  testing::TempDir watched;
+  watched.mkdir("sub");
+  {
+    std::ofstream out(setup.config, std::ios::app);
+    out << "process_table_size: 128\ninode_map_size: 256\nqueue_bytes: 2097152\nwatched_directories: [" << watched.str()
+        << "]\n";
+  }
+  std::string config = testing::read_file(setup.config);
+  config.replace(config.find("host_name: before-host"), 22, "host_name: after-host");
+  config.replace(config.find("proc_lookup: false"), 18, "proc_lookup: true");
+  { std::ofstream(setup.config, std::ios::trunc) << config; }
+  plugin.signal(SIGHUP);
+  BOOST_TEST(eventually([&] { return setup.log().find("reloaded") != std::string::npos; }), setup.log());
+  for (const char* change : {"process_table_size 32768 -> 128", "inode_map_size 65536 -> 256", "proc_lookup false -> true",
+                             "host_name before-host -> after-host", "watched_directories", "queue_bytes 16777216 -> 2097152"}) {
+    BOOST_TEST(setup.log().find(change) != std::string::npos, change << "\n" << setup.log());
+  }
+  plugin.write(cp_into_boot(3, t0 + 20, "/boot/two"));
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 2; }));
+  plugin.signal(SIGUSR1);
+  BOOST_TEST(eventually([&] { return setup.log().find("statistics: ") != std::string::npos; }), setup.log());
+  BOOST_TEST(setup.log().find("/128 reloads=1") != std::string::npos, setup.log());
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
+  const auto lines = setup.alert_lines(false);
+  BOOST_REQUIRE(lines.size() == 2u);
+  BOOST_TEST(lines[0].find("\"host\":{\"hostname\":\"before-host\",\"name\":\"before-host\"") != std::string::npos, lines[0]);
+  BOOST_TEST(lines[1].find("\"host\":{\"hostname\":\"after-host\",\"name\":\"after-host\"") != std::string::npos, lines[1]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -130,6 +130,7 @@ T=
 AUDITD_PID= AUDITD_START=
 PLUGIN_PID= PLUGIN_START=
 RSYS_PID= RSYS_START=
+SYSLOGD_PID= SYSLOGD_NAME=   # whose CPU is reported: our rsyslogd, or the host's syslog daemon (never stopped)
 SAMPLER_PID= SAMPLER_START=
 PERF_PID= PERF_START=
 WORKER_PIDS=() WORKER_STARTS=()
@@ -820,7 +821,11 @@ if [ -e /dev/log ] && devlog_listening; then
   [ -n "$AUTH_FILE" ] && [ -f "$AUTH_FILE" ] && [ -n "$DAEMON_FILE" ] && [ -f "$DAEMON_FILE" ] \
     || skip "a syslog daemon listens on /dev/log and its authpriv/daemon files are unknown: set BENCH_SYSLOG_AUTH_FILE and BENCH_SYSLOG_DAEMON_FILE"
   SYS_FILES=("$AUTH_FILE" "$DAEMON_FILE")
-  info "the host's syslog daemon owns /dev/log: reading $AUTH_FILE and $DAEMON_FILE"
+  if devlog_owner; then
+    SYSLOGD_PID=$DEVLOG_PID
+    { read -r SYSLOGD_NAME < "/proc/$SYSLOGD_PID/comm"; } 2> /dev/null
+  fi
+  info "the host's syslog daemon owns /dev/log: reading $AUTH_FILE and $DAEMON_FILE; its CPU: ${SYSLOGD_NAME:-?} (pid ${SYSLOGD_PID:-not found})"
 else
   SYSLOG_FILE=$T/out/syslog.log
   cat > "$T/rsyslog/rsyslog.conf" << EOF
@@ -844,6 +849,7 @@ EOF
   devlog_listening || die "the private rsyslogd did not open /dev/log: $(tail -n 3 "$T/out/rsyslogd.log")"
   : > "$SYSLOG_FILE"
   SYS_FILES=("$SYSLOG_FILE")
+  SYSLOGD_PID=$RSYS_PID SYSLOGD_NAME=rsyslogd
   info "private rsyslogd pid $RSYS_PID on /dev/log -> $SYSLOG_FILE"
 fi
 syslog_mark
@@ -1042,7 +1048,7 @@ rm -f '/boot/$END'"
   read -r cpu_line < /proc/stat; stat0=$cpu_line
   cpu_of "$AUDITD_PID"; local a0=$CPU
   cpu_of "$PLUGIN_PID"; local p0=$CPU
-  cpu_of "$RSYS_PID"; local r0=$CPU
+  cpu_of "$SYSLOGD_PID"; local r0=$CPU
   local y0=0; [ -n "$RELAY_PID" ] && { cpu_of "$RELAY_PID"; y0=$CPU; }
   local k0=0; [ -n "$kaud_pid" ] && { cpu_of "$kaud_pid"; k0=$CPU; }
   now_us; local t0=$NOW_US
@@ -1072,7 +1078,7 @@ rm -f '/boot/$END'"
   now_us; local t2=$NOW_US
   cpu_of "$AUDITD_PID"; local a2=$CPU
   cpu_of "$PLUGIN_PID"; local p2=$CPU
-  cpu_of "$RSYS_PID"; local r2=$CPU
+  cpu_of "$SYSLOGD_PID"; local r2=$CPU
   local y2=0; [ -n "$RELAY_PID" ] && { cpu_of "$RELAY_PID"; y2=$CPU; }
   local k2=0; [ -n "$kaud_pid" ] && { cpu_of "$kaud_pid"; k2=$CPU; }
   read -r cpu_line < /proc/stat; stat1=$cpu_line
@@ -1213,7 +1219,7 @@ rm -f '/boot/$END'"
   fi
 
   info "storm: $execs execs ($PARALLEL x $EXECS by design) in $(fmt_us "$dur_us") s = $rate execs/s; plugin caught up $(fmt_us "$lag_us") s after the storm ended$([ "$drained" = 1 ] || echo ' -- NOT within 300 s')"
-  info "CPU, storm+drain window ($(fmt_us $((t2 - t0))) s): auditd $(secs "$da") s, plugin $(secs "$dp") s ($ratio %), rsyslogd $(secs $((r2 - r0))) s, kauditd $(secs $((k2 - k0))) s; machine busy $(pct "$busy" $((busy + idle))) % of 2 CPUs"
+  info "CPU, storm+drain window ($(fmt_us $((t2 - t0))) s): auditd $(secs "$da") s, plugin $(secs "$dp") s ($ratio %), ${SYSLOGD_NAME:-syslog daemon} $([ -n "$SYSLOGD_PID" ] && echo "$(secs $((r2 - r0))) s" || echo "n/a (pid unknown)"), kauditd $(secs $((k2 - k0))) s; machine busy $(pct "$busy" $((busy + idle))) % of 2 CPUs"
   [ -n "$RELAY_MS" ] && info "EXPERIMENT relay (linger $RELAY_MS ms): relay cpu $(secs $((y2 - y0))) s; plugin + relay $(secs $((dp + y2 - y0))) s = $(pct $((dp + y2 - y0)) "$da") % of auditd"
   info "CPU, storm window only: auditd $(secs "$das") s, plugin $(secs "$dps") s ($ratio_storm %)"
   info "plugin threads (storm+drain):$p_threads"

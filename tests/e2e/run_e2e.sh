@@ -9,7 +9,11 @@
 # checks what arrives in SYSLOG: the alerts (ident auditeql, facility
 # authpriv, priority notice for these low-severity rules, one JSON object per
 # line), the SIGHUP reload diagnostics and the SIGUSR1 statistics (facility
-# daemon). When nothing listens on /dev/log a private rsyslogd is started and
+# daemon). Then it kills the plugin twice so that auditd restarts it, first
+# with a rule file any user can write, then with an error in the
+# configuration: each time the plugin must start with what loads, raise its
+# "auditeql: configuration refused" alert (authpriv.err) again and again, and
+# still alert on an attack; a SIGHUP that loads everything stops the alerts. When nothing listens on /dev/log a private rsyslogd is started and
 # writes everything to <tmp>/out/syslog.log.
 #
 # Exit status: 0 every assertion passed, 1 one failed, 77 skipped (a line
@@ -103,6 +107,12 @@ check() { # check DESCRIPTION COMMAND...: PASS when the command succeeds
   if "$@"; then pass "$what"; else fail "$what"; return 1; fi
 }
 contains() { [[ $1 == *"$2"* ]]; }
+in_range() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
+alert_time_ms() { # the @timestamp of an alert line, in ms since the epoch (0 when absent)
+  local ts
+  [[ $1 =~ \"@timestamp\":\"([^\"]+)\" ]] && ts=${BASH_REMATCH[1]}
+  date -u -d "${ts:-@0}" +%s%3N 2> /dev/null || echo 0
+}
 matches() { [[ $1 =~ $2 ]]; }
 is_daemon() { [[ $1 == daemon.* ]]; }
 skip() {
@@ -300,17 +310,23 @@ collect() {
 }
 
 # select_alerts MARKER MODE: SEL=(indexes of JSON alert lines of our plugin
-# carrying MARKER); MODE real (not the canary rule), canary, all
+# (any of its instances) carrying MARKER); MODE real (not the canary rule),
+# canary, all (any rule), refused (the plugin's "configuration refused"
+# alerts), any (everything)
+REFUSED_NAME='"name":"auditeql: configuration refused"'
+declare -A OUR_PLUGINS=()
 select_alerts() {
   local marker=$1 mode=$2 i msg
   SEL=()
   for i in "${!A_MSG[@]}"; do
     msg=${A_MSG[i]}
-    [ "${A_PID[i]}" = "$PLUGIN_PID" ] || continue
+    [ -n "${OUR_PLUGINS[${A_PID[i]}]:-}" ] || continue
     [[ $msg == "{"* && $msg == *"$marker"* ]] || continue
     case $mode in
-      real) [[ $msg == *"\"rule\":{\"id\":\"$CANARY_ID\""* ]] && continue ;;
+      real) [[ $msg == *"\"rule\":{\"id\":\"$CANARY_ID\""* || $msg == *"$REFUSED_NAME"* ]] && continue ;;
       canary) [[ $msg == *"\"rule\":{\"id\":\"$CANARY_ID\""* ]] || continue ;;
+      all) [[ $msg == *"$REFUSED_NAME"* ]] && continue ;;
+      refused) [[ $msg == *"$REFUSED_NAME"* ]] || continue ;;
     esac
     SEL+=("$i")
   done
@@ -458,6 +474,88 @@ benign() {
     show_sel
   fi
 }
+# find_plugin_child [OLD_PID]: PLUGIN_PID/PLUGIN_START = auditd's child running
+# $BIN (other than OLD_PID), within 5 s. auditd starts a plugin again when it
+# finds it dead on its next write to it: execs give it events to write.
+find_plugin_child() {
+  local old=${1:-} i c
+  PLUGIN_PID= PLUGIN_START=
+  for ((i = 0; i < 250; i++)); do
+    children_of "$AUDITD_PID"
+    for c in "${CHILDREN[@]}"; do
+      [ "$c" != "$old" ] || continue
+      if [ "$(readlink "/proc/$c/exe" 2> /dev/null)" = "$BIN" ]; then PLUGIN_PID=$c; break; fi
+    done
+    [ -n "$PLUGIN_PID" ] && break
+    [ -n "$old" ] && /bin/true "restart-$CANARY_TAG"
+    nap 0.02
+  done
+  [ -n "$PLUGIN_PID" ] || return 1
+  proc_info "$PLUGIN_PID" && PLUGIN_START=$P_START
+  OUR_PLUGINS[$PLUGIN_PID]=1
+  save_state
+}
+# restart_plugin: SIGKILL the plugin (a crash) and wait for auditd to start
+# it again and for its "started" line; RESTART_FROM = syslog index before it
+restart_plugin() {
+  local old=$PLUGIN_PID old_start=$PLUGIN_START i
+  RESTART_FROM=${#A_MSG[@]}
+  kill -KILL "$old"
+  for ((i = 0; i < 100; i++)); do gone "$old" "$old_start" && break; nap 0.05; done
+  find_plugin_child "$old" || abort "auditd did not start the plugin again within 5 s of its crash: $(grep -i plugin "$T/out/auditd.stderr" | tail -n 3 | tr '\n' ' ')"
+  if wait_status "$RESTART_FROM" 'started: ([0-9]+) rules' 10; then
+    pass "auditd restarted the plugin (pid $old -> $PLUGIN_PID): '$(printf '%.120s' "$ST_MSG")'"
+  else
+    fail "the restarted plugin (pid $PLUGIN_PID) logged no 'started' line within 10 s"
+    grep '^auditeql: ' "$T/out/auditd.stderr" | tail -n 5 | sed 's/^/     /'
+  fi
+}
+# wait_refused FILE FROM COUNT SECONDS: SEL = the current plugin's "configuration
+# refused" alerts naming FILE, from syslog index FROM; true once COUNT arrived
+wait_refused() {
+  local file=$1 from=$2 want=$3 secs=$4 i deadline msg
+  now_us
+  deadline=$((NOW_US + secs * 1000000))
+  while :; do
+    collect
+    SEL=()
+    for ((i = from; i < ${#A_MSG[@]}; i++)); do
+      [ "${A_PID[i]}" = "$PLUGIN_PID" ] || continue
+      msg=${A_MSG[i]}
+      [[ $msg == "{"*"$REFUSED_NAME"* && $msg == *"\"file\":{\"path\":\"$file\"}"* ]] && SEL+=("$i")
+    done
+    [ "${#SEL[@]}" -ge "$want" ] && return 0
+    now_us
+    [ "$NOW_US" -ge "$deadline" ] && return 1
+    nap 0.05
+  done
+}
+# check_refused NAME FILE ERROR_GLOB: the restarted plugin raises its alert for
+# FILE at once and again after the interval (2 s), with authpriv.err
+check_refused() {
+  local name=$1 file=$2 error=$3 t_first t_second json="$T/json/refused-$1.ndjson"
+  if wait_refused "$file" "$RESTART_FROM" 1 5; then
+    pass "$name: 'auditeql: configuration refused' alert in syslog naming $file"
+    check "$name: refused alert with facility.priority authpriv.err (high)" facility_ok authpriv.err || show_sel
+    sel_to_file "$json"
+    eql_count "$json" "any where event.kind == \"alert\" and rule.name == \"auditeql: configuration refused\" and file.path == \"$file\" and error.message : \"$error\" and auditeql.refused_at == \"start\""
+    check "$name: the alert is one JSON object with the file and the error ($error)" [ "$EQL_N" = 1 ] || show_sel
+  else
+    fail "$name: no 'configuration refused' alert naming $file within 5 s of the restart"
+    return 0
+  fi
+  if wait_refused "$file" "$RESTART_FROM" 2 6; then
+    # by the alerts' own @timestamp (when they were raised)
+    t_first=$(alert_time_ms "${A_MSG[${SEL[0]}]}")
+    t_second=$(alert_time_ms "${A_MSG[${SEL[1]}]}")
+    check "$name: the alert repeats at the configured 2 s ($((t_second - t_first)) ms later)" \
+      in_range $((t_second - t_first)) 1500 3500
+  else
+    fail "$name: the 'configuration refused' alert did not repeat within 6 s (interval 2 s)"
+  fi
+  check "$name: plugin (pid $PLUGIN_PID) still running" alive "$PLUGIN_PID" "$PLUGIN_START"
+}
+
 # After a missing alert: did the plugin get the records at all?
 diagnose_missing() {
   local marker=$1
@@ -748,20 +846,11 @@ if [ "$(kstat pid)" != "$AUDITD_PID" ]; then
   abort "auditd did not register with the kernel within 5 s"
 fi
 pass "auditd running (pid $AUDITD_PID, enabled=$(kstat enabled))"
-for ((i = 0; i < 250; i++)); do
-  children_of "$AUDITD_PID"
-  for c in "${CHILDREN[@]}"; do
-    if [ "$(readlink "/proc/$c/exe" 2> /dev/null)" = "$BIN" ]; then PLUGIN_PID=$c; break; fi
-  done
-  [ -n "$PLUGIN_PID" ] && break
-  nap 0.02
-done
+find_plugin_child || true
 if [ -z "$PLUGIN_PID" ]; then
   sed 's/^/   auditd: /' "$T/out/auditd.stderr" | tail -n 10
   abort "auditd started no plugin child running $BIN within 5 s (auditd skips a plugin silently when its conf or binary is rejected)"
 fi
-proc_info "$PLUGIN_PID" && PLUGIN_START=$P_START
-save_state
 if wait_status 0 'started: ([0-9]+) rules' 10; then
   check "plugin (pid $PLUGIN_PID) started: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = 6 ]
   check "plugin status lines go to facility daemon (got ${ST_FS})" is_daemon "$ST_FS"
@@ -820,6 +909,13 @@ boot_copy() { # boot_copy NAME MARKER: cp a file to /boot/auditeql-e2e-MARKER fr
   CREATED_PATHS+=("$BOOT_TARGET")
   save_state
   attack_script "$1-$2.sh" "cp '$T/data/payload' '$BOOT_TARGET'"
+}
+boot_copy_attack() { # boot_copy_attack NAME MARKER_PREFIX: the copy must raise one Boot File Copy alert
+  rand_hex
+  local marker=$2$RAND
+  boot_copy boot-copy "$marker"
+  attack "$1" "$marker" "$RULE_BOOT_COPY" 1 "process.name == \"cp\" and process.args == \"$BOOT_TARGET\"" "$SCRIPT"
+  rm -f "$BOOT_TARGET"
 }
 
 log "-- a. cp into /boot"
@@ -922,12 +1018,14 @@ else
   fail "no 'reload failed: keeping the previous ... rules' line within 5 s of SIGHUP"
 fi
 check "plugin still running after the failed reload" alive "$PLUGIN_PID" "$PLUGIN_START"
+if wait_refused "$T/exceptions.d/broken.yaml" "$from" 1 5; then
+  check "the failed reload raised a 'configuration refused' alert (refused_at reload)" \
+    contains "${A_MSG[${SEL[0]}]}" '"refused_at":"reload"' || show_sel
+else
+  fail "no 'configuration refused' alert naming broken.yaml within 5 s of the failed reload"
+fi
 log "-- cp into /boot after the failed reload"
-rand_hex
-M_H1=h$RAND
-boot_copy boot-copy "$M_H1"
-attack after-failed-reload "$M_H1" "$RULE_BOOT_COPY" 1 "process.name == \"cp\" and process.args == \"$BOOT_TARGET\"" "$SCRIPT"
-rm -f "$BOOT_TARGET"
+boot_copy_attack after-failed-reload h
 
 step "SIGHUP with a valid exception"
 rand_hex
@@ -978,6 +1076,41 @@ else
 fi
 
 # ----------------------------------------------------------------------------
+step "restart with a rule file any user can write"
+# It would switch Boot File Copy off: refused, the rule stays on.
+REFUSED_RULE=$T/rules.d/zz-e2e-off.yaml
+printf '# auditeql e2e: refused (mode 0666)\nid: %s\nenabled: false\n' "$RULE_BOOT_COPY" > "$REFUSED_RULE"
+chmod 0666 "$REFUSED_RULE"
+printf 'health_alert_interval_seconds: 2\n' >> "$T/auditeql.yaml"
+restart_plugin
+check_refused writable-rule "$REFUSED_RULE" "*refusing to load: writable by every user*"
+log "-- cp into /boot: the refused override must not have switched the rule off"
+boot_copy_attack after-refused-rule r
+
+step "SIGHUP once the file is gone stops the refused alerts"
+rm -f "$REFUSED_RULE"
+from=${#A_MSG[@]}
+kill -HUP "$PLUGIN_PID"
+if wait_status "$from" 'reloaded .*: ([0-9]+) rules' 5; then
+  check "reload succeeded with all 6 rules: '$(printf '%.120s' "$ST_MSG")'" [ "${BASH_REMATCH[1]}" = 6 ]
+  from=$((ST_IDX + 1))   # one may have come between the signal and the reload
+else
+  fail "no 'reloaded ...' line within 5 s of SIGHUP"
+fi
+wait_refused "$REFUSED_RULE" "$from" 1 5
+check "no 'configuration refused' alert in the 5 s after the good reload (${#SEL[@]} arrived)" [ "${#SEL[@]}" = 0 ]
+
+step "restart with an error in the configuration"
+printf 'e2e_unknown_key: 1\n' >> "$T/auditeql.yaml"
+restart_plugin
+check_refused config-error "$T/auditeql.yaml" "*unknown key 'e2e_unknown_key'*"
+log "-- cpio -o -H newc: the other keys of the configuration apply (the rules, the alert file)"
+rand_hex
+M_R2=s$RAND
+attack_script "cpio-$M_R2.sh" "find '$T/data/tree' | cpio -o -H newc -O '$T/out/initrd-$M_R2.cpio' 2>/dev/null"
+attack after-config-error "$M_R2" "$RULE_CPIO" 1 "process.name == \"cpio\" and process.args == \"newc\"" "$SCRIPT"
+
+# ----------------------------------------------------------------------------
 step "shutdown"
 # Did anything else touch the kernel audit system or our auditd meanwhile?
 # (augenrules --load starts with -D; package scripts and `auditctl --signal`
@@ -1007,14 +1140,15 @@ if wait_status "$from" '^stopping \(' 5; then
 else
   fail "no 'stopping (...)' line from the plugin in syslog"
 fi
-select_alerts '"kind":"alert"' all
+select_alerts '"kind":"alert"' any
 n_syslog=${#SEL[@]}
 n_file=$(grep -c '' "$T/out/alerts.ndjson" 2> /dev/null || echo 0)
-check "alert_file holds the same $n_syslog alerts as syslog (got $n_file)" [ "$n_file" = "$n_syslog" ]
+check "alert_file holds the same $n_syslog alerts (rules' and refused) as syslog, across $((${#OUR_PLUGINS[@]})) plugin starts (got $n_file)" [ "$n_file" = "$n_syslog" ]
 LOST_AFTER=$(kstat lost)
 info "kernel audit lost counter: $LOST_BEFORE -> $LOST_AFTER"
 # the plugin's own stderr lines (auditd -f mixes its debug output in)
-grep '^auditeql: ' "$T/out/auditd.stderr" | grep -v -e 'broken\.yaml' -e 'reload failed' > "$T/out/plugin-errors" 2>/dev/null
+grep '^auditeql: ' "$T/out/auditd.stderr" | grep -v -e 'broken\.yaml' -e 'reload failed' -e 'zz-e2e-off\.yaml' \
+  -e 'e2e_unknown_key' -e 'file(s) refused' > "$T/out/plugin-errors" 2>/dev/null
 if grep -qi -e error -e warning "$T/out/plugin-errors"; then
   info "errors/warnings on the plugin's stderr:"
   grep -i -e error -e warning "$T/out/plugin-errors" | head -n 5 | sed 's/^/     /'

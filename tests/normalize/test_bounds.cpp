@@ -52,6 +52,20 @@ BOOST_AUTO_TEST_CASE(a_million_distinct_pids_keep_the_process_table_bounded) {
   BOOST_TEST(rss_end < rss_after_warmup + 8 * 1024, "RSS grew from " << rss_after_warmup << " to " << rss_end << " KiB");
 }
 
+BOOST_AUTO_TEST_CASE(a_smaller_process_table_forgets_newcomers_before_parents) {
+  normalize::ProcessTable table(100);
+  table.record_exec(1, ecs::make_process_image("/usr/bin/bash", {"bash"}), 0);
+  BOOST_REQUIRE(table.find(1) != nullptr);  // a parent now
+  for (int i = 0; i < 99; ++i) table.record_exec(100 + i, ecs::make_process_image("/usr/bin/cc", {"cc"}), 1 + i);
+  table.set_capacity(10);  // a reload lowered process_table_size
+  BOOST_TEST(table.capacity() == 10u);
+  BOOST_TEST(table.size() <= 10u);
+  BOOST_TEST(table.find(1) != nullptr);
+  for (int i = 0; i < 50; ++i) table.record_exec(1000 + i, ecs::make_process_image("/usr/bin/cc", {"cc"}), 200 + i);
+  BOOST_TEST(table.size() <= 10u);
+  BOOST_TEST(table.find(1) != nullptr);
+}
+
 BOOST_AUTO_TEST_CASE(directory_creations_keep_the_inode_map_bounded) {
   normalize::PipelineOptions options;
   options.normalizer.host_name = "h";

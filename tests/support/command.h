@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,13 @@ inline CommandResult run_command(const std::vector<std::string>& argv, const std
   result.err = read_file(err_path);
   std::filesystem::remove_all(dir);
   return result;
+}
+
+// Alerts with their event.id and event.created blanked: the two fields that
+// differ between two runs over the same input.
+inline std::string without_alert_stamps(std::string text) {
+  static const std::regex stamps(R"re("(created|id)":"[-0-9a-fA-FTZ:.]+")re");
+  return std::regex_replace(text, stamps, "\"$1\":\"\"");
 }
 
 inline std::vector<std::string> lines_of(const std::string& text) {

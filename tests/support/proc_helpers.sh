@@ -14,11 +14,14 @@ nap() { # sleep without forking, on a fd nobody writes to (SLEEP_FD), when the s
 now_us() { NOW_US=${EPOCHREALTIME/./}; }
 rand_hex() { printf -v RAND '%08x' "$SRANDOM"; }
 
-# proc_info PID: P_STATE, P_PPID, P_START (start time in ticks), P_CPU (utime + stime)
+# proc_info PID: P_STATE, P_PPID, P_START (start time in ticks), P_CPU (utime + stime);
+# fails for an empty PID (which would read /proc//stat, that is /proc/stat)
 proc_info() {
   local line rest
   P_STATE= P_PPID= P_START= P_CPU=
+  [ -n "$1" ] || return 1
   { IFS= read -r line < "/proc/$1/stat"; } 2> /dev/null || return 1
+  [[ $line == *") "* ]] || return 1
   rest=${line##*) }
   local -a f
   read -r -a f <<< "$rest"
@@ -49,6 +52,16 @@ stop_pid() {
 }
 
 kstat() { auditctl -s 2> /dev/null | awk -v k="$1" '$1 == k { print $2 }'; }
+devlog_owner() { # DEVLOG_PID: a process (not pid 1, which may only hold it for socket activation) with /dev/log's socket open
+  local target inode
+  DEVLOG_PID=
+  target=$(readlink -f /dev/log 2> /dev/null) || return 1
+  inode=$(awk -v t="$target" '$NF == t { print $7; exit }' /proc/net/unix 2> /dev/null)
+  [ -n "$inode" ] || return 1
+  DEVLOG_PID=$(find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\[$inode\]" 2> /dev/null \
+    | awk -F/ '$3 != 1 { print $3; exit }')
+  [ -n "$DEVLOG_PID" ]
+}
 devlog_listening() { # some socket is bound to /dev/log (or to what it links to)
   local target
   target=$(readlink -f /dev/log 2> /dev/null) || return 1

@@ -32,6 +32,21 @@ BOOST_AUTO_TEST_CASE(replacing_keeps_size_and_refreshes_recency) {
   BOOST_TEST(map.size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_smaller_capacity_evicts_the_least_recently_used_at_once) {
+  LruMap<int, int> map(4);
+  for (int k = 1; k <= 4; ++k) map.put(k, k);
+  map.find(1);  // 1 is now the most recently used
+  map.set_capacity(2);
+  BOOST_TEST(map.size() == 2u);
+  BOOST_TEST(map.capacity() == 2u);
+  BOOST_TEST(map.peek(1) != nullptr);
+  BOOST_TEST(map.peek(4) != nullptr);
+  BOOST_TEST(map.evictions() == 2u);
+  map.set_capacity(3);
+  map.put(5, 5);
+  BOOST_TEST(map.size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(stays_bounded_under_a_million_distinct_keys) {
   LruMap<int64_t, int64_t> map(1000);
   for (int64_t k = 0; k < 1000000; ++k) map.put(k, k);
