@@ -2,6 +2,17 @@
 
 namespace auditeql::events {
 
+void SocketAddress::clear() {
+  family = SocketFamily::None;
+  raw_family = 0;
+  ip.clear();
+  v4_mapped = false;
+  port = 0;
+  path.clear();
+  abstract = false;
+  netlink_pid = 0;
+}
+
 void AuditEvent::clear() {
   // Member-wise so the strings and vectors keep their capacity for the next event.
   serial = 0;
@@ -12,11 +23,13 @@ void AuditEvent::clear() {
   syscall_kind = SyscallKind::Other;
   arch = 0;
   syscall = -1;
+  has_result = false;
   success = false;
   exit_code = 0;
   for (auto& a : args) a = 0;
-  pid = ppid = uid = euid = gid = kUnknownId;
+  pid = ppid = uid = euid = gid = egid = kUnknownId;
   user_name.clear();
+  tty.clear();
   comm.clear();
   exe.clear();
   key.clear();
@@ -35,6 +48,10 @@ void AuditEvent::clear() {
   } else {
     paths.clear();
   }
+  has_sockaddr = false;
+  sockaddr.clear();
+  has_module_name = false;
+  module_name.clear();
 }
 
 uint64_t new_name_dirfd(const AuditEvent& ev) {
@@ -54,6 +71,25 @@ uint64_t new_name_dirfd(const AuditEvent& ev) {
     default:
       return kAtFdCwd;
   }
+}
+
+uint64_t old_name_dirfd(const AuditEvent& ev) {
+  switch (ev.syscall_kind) {
+    case SyscallKind::Unlinkat:
+    case SyscallKind::Renameat:
+    case SyscallKind::Renameat2:
+      return ev.args[0] & 0xffffffffu;
+    default:
+      return kAtFdCwd;
+  }
+}
+
+const PathItem* renamed_from(const AuditEvent& ev, const PathItem& created) {
+  if (!created.has_inode) return nullptr;
+  for (const auto& p : ev.paths) {
+    if (p.nametype == NameType::Delete && p.has_inode && p.inode == created.inode && p.dev == created.dev) return &p;
+  }
+  return nullptr;
 }
 
 const char* to_string(SyscallKind kind) {
@@ -80,6 +116,28 @@ const char* to_string(SyscallKind kind) {
     case SyscallKind::Rename: return "rename";
     case SyscallKind::Renameat: return "renameat";
     case SyscallKind::Renameat2: return "renameat2";
+    case SyscallKind::Unlink: return "unlink";
+    case SyscallKind::Unlinkat: return "unlinkat";
+    case SyscallKind::Rmdir: return "rmdir";
+    case SyscallKind::Socket: return "socket";
+    case SyscallKind::Connect: return "connect";
+    case SyscallKind::Bind: return "bind";
+    case SyscallKind::Accept: return "accept";
+    case SyscallKind::Accept4: return "accept4";
+    case SyscallKind::Setuid: return "setuid";
+    case SyscallKind::Setreuid: return "setreuid";
+    case SyscallKind::Setresuid: return "setresuid";
+    case SyscallKind::Setgid: return "setgid";
+    case SyscallKind::Setregid: return "setregid";
+    case SyscallKind::Setresgid: return "setresgid";
+    case SyscallKind::Setsid: return "setsid";
+    case SyscallKind::InitModule: return "init_module";
+    case SyscallKind::FinitModule: return "finit_module";
+    case SyscallKind::ExitGroup: return "exit_group";
+    case SyscallKind::Prctl: return "prctl";
+    case SyscallKind::Kill: return "kill";
+    case SyscallKind::Tkill: return "tkill";
+    case SyscallKind::Tgkill: return "tgkill";
   }
   return "other";
 }

@@ -1,7 +1,9 @@
 #include "events/auparse_grouper.h"
 
+#include <arpa/inet.h>
 #include <auparse.h>
 #include <libaudit.h>
+#include <sys/socket.h>
 
 #include <cstring>
 #include <limits>
@@ -119,11 +121,84 @@ bool is_rename(SyscallKind k) {
   return k == SyscallKind::Rename || k == SyscallKind::Renameat || k == SyscallKind::Renameat2;
 }
 
-bool is_fork(SyscallKind k) {
-  return k == SyscallKind::Clone || k == SyscallKind::Clone3 || k == SyscallKind::Fork || k == SyscallKind::Vfork;
+bool has_nametype(const AuditEvent& ev, NameType type) {
+  for (const auto& p : ev.paths) {
+    if (p.nametype == type) return true;
+  }
+  return false;
+}
+
+bool is_ip(const SocketAddress& a) { return a.family == SocketFamily::Inet || a.family == SocketFamily::Inet6; }
+
+uint16_t read_u16(const unsigned char* p, bool little_endian) {
+  return little_endian ? static_cast<uint16_t>(p[0] | p[1] << 8) : static_cast<uint16_t>(p[0] << 8 | p[1]);
+}
+
+uint32_t read_u32(const unsigned char* p, bool little_endian) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(p[little_endian ? i : 3 - i]) << (8 * i);
+  return v;
+}
+
+// inet_ntop (glibc) gives the canonical text forms ECS ip fields hold.
+void format_ip(int af, const unsigned char* bytes, std::string& out) {
+  char text[INET6_ADDRSTRLEN];
+  out = inet_ntop(af, bytes, text, sizeof(text)) != nullptr ? text : "";
 }
 
 }  // namespace
+
+bool decode_sockaddr(std::string_view bytes, bool little_endian, SocketAddress& out) {
+  out.clear();
+  if (bytes.size() < 2) {
+    out.family = SocketFamily::Other;
+    return false;
+  }
+  const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
+  out.raw_family = read_u16(b, little_endian);
+  switch (out.raw_family) {
+    case AF_UNIX: {
+      out.family = SocketFamily::Unix;
+      const std::string_view name = bytes.substr(2);
+      // An abstract name is every byte after its leading NUL; a path ends at
+      // its NUL (callers may pass the whole sockaddr_un, tail garbage and all).
+      out.abstract = !name.empty() && name.front() == '\0';
+      out.path.assign(out.abstract ? name.substr(1) : name.substr(0, name.find('\0')));
+      return true;
+    }
+    case AF_INET:
+      if (bytes.size() < 8) break;
+      out.family = SocketFamily::Inet;
+      out.port = read_u16(b + 2, false);
+      format_ip(AF_INET, b + 4, out.ip);
+      return true;
+    case AF_INET6: {
+      if (bytes.size() < 24) break;
+      out.family = SocketFamily::Inet6;
+      out.port = read_u16(b + 2, false);
+      const unsigned char* addr = b + 8;
+      static constexpr unsigned char kMappedPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+      // Elasticsearch stores ::ffff:a.b.c.d as the IPv4 address a.b.c.d.
+      out.v4_mapped = std::memcmp(addr, kMappedPrefix, sizeof(kMappedPrefix)) == 0;
+      if (out.v4_mapped) {
+        format_ip(AF_INET, addr + 12, out.ip);
+      } else {
+        format_ip(AF_INET6, addr, out.ip);
+      }
+      return true;
+    }
+    case AF_NETLINK:
+      if (bytes.size() < 8) break;
+      out.family = SocketFamily::Netlink;
+      out.netlink_pid = read_u32(b + 4, little_endian);
+      return true;
+    default:
+      out.family = SocketFamily::Other;
+      return true;
+  }
+  out.family = SocketFamily::Other;
+  return false;
+}
 
 Decoded decode_audit_value(std::string_view raw, std::string& out) {
   out.clear();
@@ -189,6 +264,7 @@ void AuparseGrouper::extract(auparse_state_t* au) {
     ++stats_.malformed;
     return;
   }
+  saddr_bytes_.clear();
   event_.serial = stamp->serial;
   event_.time_ms = static_cast<int64_t>(stamp->sec) * 1000 + stamp->milli;
   if (stamp->host != nullptr) event_.node = stamp->host;
@@ -203,6 +279,8 @@ void AuparseGrouper::extract(auparse_state_t* au) {
       case AUDIT_EXECVE: read_execve(au); break;
       case AUDIT_CWD: read_cwd(au); break;
       case AUDIT_PATH: read_path(au); break;
+      case AUDIT_SOCKADDR: read_sockaddr(au); break;
+      case AUDIT_KERN_MODULE: read_kern_module(au); break;
       default: break;
     }
   } while (auparse_next_record(au) > 0);
@@ -238,6 +316,7 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
         if (std::strcmp(n, "syscall") == 0) {
           event_.syscall = parse_decimal_cstr(v);
         } else if (std::strcmp(n, "success") == 0) {
+          event_.has_result = true;
           event_.success = std::strcmp(v, "yes") == 0;
         }
         break;
@@ -248,6 +327,8 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
           decode(v, event_.exe);
         } else if (std::strcmp(n, "euid") == 0) {
           event_.euid = parse_decimal_cstr(v);
+        } else if (std::strcmp(n, "egid") == 0) {
+          event_.egid = parse_decimal_cstr(v);
         }
         break;
       case 'p':
@@ -268,6 +349,10 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
         break;
       case 'c':
         if (std::strcmp(n, "comm") == 0) decode(v, event_.comm);
+        break;
+      case 't':
+        // The kernel prints the terminal's name bare ("pts0"): not hex.
+        if (std::strcmp(n, "tty") == 0 && std::strcmp(v, "(none)") != 0) event_.tty = v;
         break;
       case 'k':
         // Several keys arrive as several key fields; the first one names the rule.
@@ -424,43 +509,136 @@ void AuparseGrouper::read_path(auparse_state_t* au) {
   paths[slot] = std::move(item);
 }
 
+void AuparseGrouper::read_sockaddr(auparse_state_t* au) {
+  const char* v = auparse_find_field(au, "saddr");
+  if (v == nullptr) return;
+  // Decoded in classify(), when the arch (the byte order) is sure to be known.
+  saddr_bytes_.clear();
+  if (!util::append_hex_decoded(v, saddr_bytes_)) {
+    ++stats_.bad_values;
+    saddr_bytes_.clear();
+    return;
+  }
+  event_.has_sockaddr = true;
+}
+
+void AuparseGrouper::read_kern_module(auparse_state_t* au) {
+  if (const char* v = auparse_find_field(au, "name")) event_.has_module_name = decode(v, event_.module_name);
+}
+
+// Which class a relevant syscall's event belongs to, from its records;
+// Other when it is none (a failed call that changed nothing, a socket that
+// is not IP...). What each class requires is in EVENT-KINDS.md.
+EventClass AuparseGrouper::class_of_syscall() {
+  auto& ev = event_;
+  const SyscallKind k = ev.syscall_kind;
+  switch (k) {
+    case SyscallKind::Execve:
+    case SyscallKind::Execveat:
+      if (!ev.success) {
+        ++stats_.failed_execs;
+        return EventClass::Other;
+      }
+      return EventClass::Exec;
+    case SyscallKind::Clone:
+    case SyscallKind::Clone3:
+    case SyscallKind::Fork:
+    case SyscallKind::Vfork:
+      if (!ev.success || ev.exit_code <= 0 || ev.pid < 0) return EventClass::Other;
+      if (k == SyscallKind::Clone && (ev.args[0] & kCloneThread) != 0) {
+        ++stats_.thread_clones;
+        return EventClass::Other;
+      }
+      return EventClass::Fork;
+    case SyscallKind::Unlink:
+    case SyscallKind::Unlinkat:
+    case SyscallKind::Rmdir:
+      // A failed rmdir (ENOTEMPTY) still has its DELETE item.
+      return ev.success && has_nametype(ev, NameType::Delete) ? EventClass::FileDelete : EventClass::Other;
+    case SyscallKind::Socket:
+      return ev.success ? EventClass::SocketCreate : EventClass::Other;
+    case SyscallKind::Connect:
+    case SyscallKind::Bind:
+    case SyscallKind::Accept:
+    case SyscallKind::Accept4: {
+      // A non-blocking connect fails with EINPROGRESS while the handshake goes
+      // on: a connect is an attempt whatever its result.
+      if (k != SyscallKind::Connect && !ev.success) return EventClass::Other;
+      const bool accept = k == SyscallKind::Accept || k == SyscallKind::Accept4;
+      // accept(fd, NULL, NULL) records no SOCKADDR: the peer is unknown, not absent.
+      if (!ev.has_sockaddr) return accept ? EventClass::NetworkAccept : EventClass::Other;
+      if (!is_ip(ev.sockaddr)) {
+        ++stats_.local_sockets;
+        return EventClass::Other;
+      }
+      return k == SyscallKind::Connect ? EventClass::NetworkConnect
+             : k == SyscallKind::Bind  ? EventClass::NetworkBind
+                                       : EventClass::NetworkAccept;
+    }
+    case SyscallKind::Setuid:
+    case SyscallKind::Setreuid:
+    case SyscallKind::Setresuid:
+      return ev.success ? EventClass::UidChange : EventClass::Other;
+    case SyscallKind::Setgid:
+    case SyscallKind::Setregid:
+    case SyscallKind::Setresgid:
+      return ev.success ? EventClass::GidChange : EventClass::Other;
+    case SyscallKind::Setsid:
+      return ev.success ? EventClass::SessionChange : EventClass::Other;
+    // These three keep failures: Auditd Manager reports them with
+    // auditd.result "fail", and its rules do not look at the result.
+    case SyscallKind::InitModule:
+    case SyscallKind::FinitModule:
+      return EventClass::ModuleLoad;
+    case SyscallKind::Kill:
+    case SyscallKind::Tkill:
+    case SyscallKind::Tgkill:
+      return EventClass::Signal;
+    case SyscallKind::Prctl:
+      return EventClass::ProcessControl;
+    case SyscallKind::ExitGroup:
+      // exit_group never returns: its record has no success= or exit=.
+      return EventClass::ProcessEnd;
+    default:
+      break;
+  }
+  if (!ev.success || !(is_creation(k) || is_rename(k)) || !has_nametype(ev, NameType::Create)) return EventClass::Other;
+  return is_rename(k) ? EventClass::FileRename : EventClass::FileCreate;
+}
+
 void AuparseGrouper::classify() {
   auto& ev = event_;
   if (!ev.has_syscall) return;
-  const SyscallKind k = ev.syscall_kind;
-  if (k == SyscallKind::Execve || k == SyscallKind::Execveat) {
-    if (!ev.success) {
-      ++stats_.failed_execs;
-      return;
-    }
-    if (ev.pid < 0) {
-      ++stats_.malformed;
-      return;
-    }
-    ev.event_class = EventClass::Exec;
-    ++stats_.execs;
-    return;
+  if (ev.has_sockaddr) {
+    const bool little_endian = (ev.arch & __AUDIT_ARCH_LE) != 0;
+    if (!decode_sockaddr(saddr_bytes_, little_endian, ev.sockaddr)) ++stats_.bad_values;
   }
-  if (is_fork(k)) {
-    if (!ev.success || ev.exit_code <= 0 || ev.pid < 0) return;
-    if (k == SyscallKind::Clone && (ev.args[0] & kCloneThread) != 0) {
-      ++stats_.thread_clones;
-      return;
-    }
-    ev.event_class = EventClass::Fork;
-    ++stats_.forks;
-    return;
-  }
-  if (!ev.success || !(is_creation(k) || is_rename(k))) return;
-  bool creates = false;
-  for (const auto& p : ev.paths) creates = creates || p.nametype == NameType::Create;
-  if (!creates) return;
+  const EventClass cls = class_of_syscall();
+  if (cls == EventClass::Other) return;
   if (ev.pid < 0) {
     ++stats_.malformed;
     return;
   }
-  ev.event_class = is_rename(k) ? EventClass::FileRename : EventClass::FileCreate;
-  ++(is_rename(k) ? stats_.file_renames : stats_.file_creates);
+  ev.event_class = cls;
+  switch (cls) {
+    case EventClass::Exec: ++stats_.execs; break;
+    case EventClass::Fork: ++stats_.forks; break;
+    case EventClass::FileCreate: ++stats_.file_creates; break;
+    case EventClass::FileRename: ++stats_.file_renames; break;
+    case EventClass::FileDelete: ++stats_.file_deletes; break;
+    case EventClass::SocketCreate: ++stats_.sockets; break;
+    case EventClass::NetworkConnect: ++stats_.connects; break;
+    case EventClass::NetworkBind: ++stats_.binds; break;
+    case EventClass::NetworkAccept: ++stats_.accepts; break;
+    case EventClass::UidChange:
+    case EventClass::GidChange: ++stats_.id_changes; break;
+    case EventClass::SessionChange: ++stats_.session_changes; break;
+    case EventClass::ModuleLoad: ++stats_.module_loads; break;
+    case EventClass::ProcessEnd: ++stats_.process_ends; break;
+    case EventClass::Signal: ++stats_.signals; break;
+    case EventClass::ProcessControl: ++stats_.process_controls; break;
+    case EventClass::Other: break;
+  }
 }
 
 }  // namespace auditeql::events

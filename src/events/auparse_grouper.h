@@ -4,8 +4,7 @@
 // libauparse (AUSOURCE_FEED) reassembles the records of each event, whatever
 // their interleaving, and hands complete events to a callback. This class owns
 // the auparse state, decodes the records auditeql needs into an AuditEvent
-// and passes on only the events that can become process starts, forks, file
-// creations or renames.
+// and passes on only the events of a class auditeql uses (EventClass).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,6 +29,18 @@ struct EventStats {
   uint64_t forks = 0;
   uint64_t file_creates = 0;
   uint64_t file_renames = 0;
+  uint64_t file_deletes = 0;
+  uint64_t sockets = 0;
+  uint64_t connects = 0;        // including failed and in-progress ones
+  uint64_t binds = 0;
+  uint64_t accepts = 0;
+  uint64_t id_changes = 0;      // set*uid and set*gid
+  uint64_t session_changes = 0;
+  uint64_t module_loads = 0;    // including failed ones
+  uint64_t process_ends = 0;
+  uint64_t signals = 0;
+  uint64_t process_controls = 0;
+  uint64_t local_sockets = 0;   // connects and accepts on Unix, netlink and other non-IP sockets
   uint64_t failed_execs = 0;    // success=no probes, never process starts
   uint64_t thread_clones = 0;   // clone(CLONE_THREAD): not a new process
   uint64_t malformed = 0;       // relevant events lacking a field they need
@@ -67,9 +78,12 @@ class AuparseGrouper {
   void read_execve(AuparseState* au);
   void read_cwd(AuparseState* au);
   void read_path(AuparseState* au);
+  void read_sockaddr(AuparseState* au);
+  void read_kern_module(AuparseState* au);
   void finish_split_argument();
   void set_argument(uint64_t index, std::string&& value);
   void classify();
+  EventClass class_of_syscall();
   void lookup_user_name(AuparseState* au, int64_t uid, std::string& out);
   // decode_audit_value() that counts bad hex; true when there is a value.
   bool decode(std::string_view raw, std::string& out);
@@ -89,6 +103,7 @@ class AuparseGrouper {
     std::string text;
   } split_;
   std::string scratch_;
+  std::string saddr_bytes_;  // this event's SOCKADDR, decoded once the arch is known
 
   // user.name per (node, uid): looked up once, not per event.
   std::map<std::pair<std::string, int64_t>, std::string> user_names_;
@@ -103,5 +118,11 @@ enum class Decoded { Value, Null, BadHex };
 // an unquoted value is hex for raw bytes. "(null)" and "(none)" stand for no
 // value. Unquoted text that is not valid hex is kept verbatim (BadHex).
 Decoded decode_audit_value(std::string_view raw, std::string& out);
+
+// Decodes the bytes of a SOCKADDR saddr= (hex-decoded) into `out`. The
+// family is in the host order of the audited machine (`little_endian`, from
+// the record's arch), ports and IPv4/IPv6 addresses in network order. False
+// when the bytes are too short for their family (out.family is then Other).
+bool decode_sockaddr(std::string_view bytes, bool little_endian, SocketAddress& out);
 
 }  // namespace auditeql::events

@@ -22,6 +22,21 @@ SyscallKind syscall_kind_from_name(const char* name) {
       {"symlink", SyscallKind::Symlink},     {"symlinkat", SyscallKind::Symlinkat},
       {"rename", SyscallKind::Rename},       {"renameat", SyscallKind::Renameat},
       {"renameat2", SyscallKind::Renameat2},
+      {"unlink", SyscallKind::Unlink},       {"unlinkat", SyscallKind::Unlinkat},
+      {"rmdir", SyscallKind::Rmdir},         {"socket", SyscallKind::Socket},
+      {"connect", SyscallKind::Connect},     {"bind", SyscallKind::Bind},
+      {"accept", SyscallKind::Accept},       {"accept4", SyscallKind::Accept4},
+      {"setuid", SyscallKind::Setuid},       {"setreuid", SyscallKind::Setreuid},
+      {"setresuid", SyscallKind::Setresuid}, {"setgid", SyscallKind::Setgid},
+      {"setregid", SyscallKind::Setregid},   {"setresgid", SyscallKind::Setresgid},
+      // i386 has 16-bit-id originals and the 32-bit-id calls glibc uses.
+      {"setuid32", SyscallKind::Setuid},     {"setreuid32", SyscallKind::Setreuid},
+      {"setresuid32", SyscallKind::Setresuid}, {"setgid32", SyscallKind::Setgid},
+      {"setregid32", SyscallKind::Setregid}, {"setresgid32", SyscallKind::Setresgid},
+      {"setsid", SyscallKind::Setsid},       {"init_module", SyscallKind::InitModule},
+      {"finit_module", SyscallKind::FinitModule}, {"exit_group", SyscallKind::ExitGroup},
+      {"prctl", SyscallKind::Prctl},         {"kill", SyscallKind::Kill},
+      {"tkill", SyscallKind::Tkill},         {"tgkill", SyscallKind::Tgkill},
   };
   if (name == nullptr) return SyscallKind::Other;
   for (const auto& entry : kKnown) {
@@ -30,13 +45,17 @@ SyscallKind syscall_kind_from_name(const char* name) {
   return SyscallKind::Other;
 }
 
+const char* syscall_name(uint32_t arch, int64_t number) {
+  if (number < 0 || number > 0xffff) return nullptr;
+  const int machine = audit_elf_to_machine(arch);
+  return machine < 0 ? nullptr : audit_syscall_to_name(static_cast<int>(number), machine);
+}
+
 SyscallKind SyscallTable::lookup(uint32_t arch, int64_t number) {
   if (number < 0 || number > 0xffff) return SyscallKind::Other;
   const uint64_t key = (static_cast<uint64_t>(arch) << 32) | static_cast<uint64_t>(number);
   if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
-  SyscallKind kind = SyscallKind::Other;
-  const int machine = audit_elf_to_machine(arch);
-  if (machine >= 0) kind = syscall_kind_from_name(audit_syscall_to_name(static_cast<int>(number), machine));
+  const SyscallKind kind = syscall_kind_from_name(syscall_name(arch, number));
   // Garbage input could name endless distinct pairs; real streams use a handful.
   if (cache_.size() < 4096) cache_.emplace(key, kind);
   return kind;

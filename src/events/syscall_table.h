@@ -19,4 +19,9 @@ class SyscallTable {
 
 SyscallKind syscall_kind_from_name(const char* name);
 
+// The syscall's name in libaudit's table for the architecture ("setuid32",
+// "socketcall" on i386): what Auditd Manager reports as auditd.data.syscall.
+// Null when unknown. The string is libaudit's, valid for the program's life.
+const char* syscall_name(uint32_t arch, int64_t number);
+
 }  // namespace auditeql::events

@@ -113,7 +113,7 @@ class FieldNames {
 // Fields of SYSCALL and PATH records that the events stage does not read.
 // libauparse allocates a node for each field it parses: these make up a
 // third of the fields of an exec event. Names are at least three bytes.
-constexpr std::string_view kUnreadSyscallList[] = {"auid", "suid", "fsuid", "egid", "sgid", "fsgid", "tty", "ses"};
+constexpr std::string_view kUnreadSyscallList[] = {"auid", "suid", "fsuid", "sgid", "fsgid", "ses"};
 constexpr std::string_view kUnreadPathList[] = {"ouid",   "ogid",   "rdev",     "cap_fp",
                                                 "cap_fi", "cap_fe", "cap_fver", "cap_frootid"};
 constexpr FieldNames kUnreadSyscallFields(kUnreadSyscallList);

@@ -5,43 +5,18 @@
 
 #include "events/auparse_grouper.h"
 #include "support/corpus.h"
+#include "support/grouped.h"
 
 using namespace auditeql;
 using events::AuditEvent;
 using events::EventClass;
 using testing::fixture;
+using testing::Grouped;
 using testing::read_file;
 
 namespace {
 
-struct Grouped {
-  std::vector<AuditEvent> events;
-  events::EventStats stats;
-};
-
-// Feeds each line of `log` (no line validation: the grouper's own behaviour).
-Grouped group(const std::string& log) {
-  Grouped g;
-  events::AuparseGrouper grouper([&](AuditEvent& e) { g.events.push_back(e); });
-  size_t start = 0;
-  while (start < log.size()) {
-    size_t end = log.find('\n', start);
-    if (end == std::string::npos) end = log.size();
-    const std::string_view line(log.data() + start, end - start);
-    if (line.rfind("type=", 0) == 0 || line.rfind("node=", 0) == 0) grouper.add_record(line);
-    start = end + 1;
-  }
-  grouper.flush();
-  g.stats = grouper.stats();
-  return g;
-}
-
-const AuditEvent* by_serial(const Grouped& g, uint64_t serial) {
-  for (const auto& e : g.events) {
-    if (e.serial == serial) return &e;
-  }
-  return nullptr;
-}
+Grouped group(const std::string& log) { return testing::group_lines(log); }
 
 const AuditEvent* exec_with_arg(const Grouped& g, std::string_view arg) {
   for (const auto& e : g.events) {
@@ -158,8 +133,8 @@ BOOST_AUTO_TEST_CASE(thirty_two_bit_execve_is_recognised) {
 BOOST_AUTO_TEST_CASE(enriched_raw_ausearch_and_plugin_streams_decode_alike) {
   const auto plugin = group(read_file(fixture("formats/k_plugin_enriched_received.txt")));
   const auto ausearch = group(read_file(fixture("formats/k_ausearch_raw_sample.txt")));
-  const AuditEvent* a = by_serial(plugin, 17957);
-  const AuditEvent* b = by_serial(ausearch, 17957);
+  const AuditEvent* a = plugin.serial(17957);
+  const AuditEvent* b = ausearch.serial(17957);
   BOOST_REQUIRE(a != nullptr);
   BOOST_REQUIRE(b != nullptr);
   BOOST_TEST(a->argv == b->argv, boost::test_tools::per_element());
@@ -173,7 +148,7 @@ BOOST_AUTO_TEST_CASE(enriched_raw_ausearch_and_plugin_streams_decode_alike) {
   BOOST_TEST(a->node.empty());
 
   const auto raw = group(read_file(fixture("formats/k_plugin_raw_nodename_received.txt")));
-  const AuditEvent* c = by_serial(raw, 18384);
+  const AuditEvent* c = raw.serial(18384);
   BOOST_REQUIRE(c != nullptr);
   BOOST_TEST(c->node == "vm");
   BOOST_TEST(c->argv.back() == "/tmp/scen/k_copy_raw");
@@ -198,20 +173,20 @@ BOOST_AUTO_TEST_CASE(interleaved_records_are_grouped_by_serial) {
   const auto g = group(read_file(fixture("formats/l_interleaved_events.log")));
   // 201531's PROCTITLE comes after 201532 and 201533 completed; all three are whole.
   for (const uint64_t serial : {201531u, 201532u, 201533u}) {
-    const AuditEvent* e = by_serial(g, serial);
+    const AuditEvent* e = g.serial(serial);
     BOOST_REQUIRE(e != nullptr);
     BOOST_TEST(e->has_execve);
     BOOST_TEST(e->has_cwd);
     BOOST_TEST(e->paths.size() == 2u);
     BOOST_TEST(!e->argv.empty());
   }
-  BOOST_TEST(by_serial(g, 201531)->argv.front() == "awk");
+  BOOST_TEST(g.serial(201531)->argv.front() == "awk");
   // The slice ends inside 201534: what is there is still delivered at the end.
-  const AuditEvent* cut = by_serial(g, 201534);
+  const AuditEvent* cut = g.serial(201534);
   BOOST_REQUIRE(cut != nullptr);
   BOOST_TEST(!cut->has_execve);
   // 201530 lost its SYSCALL record to the slice start: not an exec.
-  BOOST_TEST(by_serial(g, 201530) == nullptr);
+  BOOST_TEST(g.serial(201530) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(file_creation_and_rename_classes) {
@@ -239,16 +214,16 @@ BOOST_AUTO_TEST_CASE(bad_hex_and_missing_fields_do_not_stop_the_stream) {
       "type=EXECVE msg=audit(1.004:13): argc=1 a0=\"z\"\n"
       "type=PROCTITLE msg=audit(1.004:13): proctitle=7A\n";
   const auto g = group(log);
-  const AuditEvent* first = by_serial(g, 10);
+  const AuditEvent* first = g.serial(10);
   BOOST_REQUIRE(first != nullptr);
   BOOST_TEST(first->argv[1] == "ZZ");  // kept verbatim, counted as bad
   BOOST_TEST(first->argv[2] == "414");
   BOOST_TEST(first->paths.size() == 1u);
   BOOST_TEST(first->paths[0].name == "NOTHEX");
   BOOST_TEST(g.stats.bad_values >= 3u);
-  BOOST_TEST(by_serial(g, 11) == nullptr);  // exec without a pid
+  BOOST_TEST(g.serial(11) == nullptr);  // exec without a pid
   BOOST_TEST(g.stats.malformed == 1u);
-  BOOST_TEST(by_serial(g, 13) != nullptr);  // the stream went on
+  BOOST_TEST(g.serial(13) != nullptr);  // the stream went on
 }
 
 BOOST_AUTO_TEST_CASE(numbers_out_of_range_are_unknown_not_wrapped) {
@@ -265,8 +240,8 @@ BOOST_AUTO_TEST_CASE(numbers_out_of_range_are_unknown_not_wrapped) {
       "type=PROCTITLE msg=audit(1.002:21): proctitle=79\n";
   const auto g = group(log);
   // A pid above INT64_MAX is no pid: that exec is not an event.
-  BOOST_TEST(by_serial(g, 20) == nullptr);
-  const AuditEvent* edge = by_serial(g, 21);
+  BOOST_TEST(g.serial(20) == nullptr);
+  const AuditEvent* edge = g.serial(21);
   BOOST_REQUIRE(edge != nullptr);
   BOOST_TEST(edge->pid == INT64_MAX);
   BOOST_TEST(edge->ppid == -INT64_MAX);

@@ -26,12 +26,17 @@ namespace {
 std::string describe(const AuditEvent& e) {
   std::ostringstream out;
   out << e.serial << ' ' << e.time_ms << " node=" << e.node << " class=" << int(e.event_class)
-      << " kind=" << int(e.syscall_kind) << " arch=" << e.arch << " syscall=" << e.syscall << " success=" << e.success
-      << " exit=" << e.exit_code << " args=" << e.args[0] << ',' << e.args[1] << ',' << e.args[2] << ',' << e.args[3]
-      << " pid=" << e.pid << " ppid=" << e.ppid << " uid=" << e.uid << " euid=" << e.euid << " gid=" << e.gid
+      << " kind=" << int(e.syscall_kind) << " arch=" << e.arch << " syscall=" << e.syscall
+      << " result=" << e.has_result << " success=" << e.success << " exit=" << e.exit_code << " args=" << e.args[0]
+      << ',' << e.args[1] << ',' << e.args[2] << ',' << e.args[3] << " pid=" << e.pid << " ppid=" << e.ppid
+      << " uid=" << e.uid << " euid=" << e.euid << " gid=" << e.gid << " egid=" << e.egid << " tty=" << e.tty
       << " user=" << e.user_name << " comm=" << e.comm << " exe=" << e.exe << " key=" << e.key
       << " execve=" << e.has_execve << " cwd=" << e.has_cwd << ':' << e.cwd << " argv=";
   for (const auto& a : e.argv) out << a.size() << ':' << a << ' ';
+  const auto& sa = e.sockaddr;
+  out << " sockaddr=" << e.has_sockaddr << ':' << int(sa.family) << ',' << sa.raw_family << ',' << sa.ip << ','
+      << sa.v4_mapped << ',' << sa.port << ',' << sa.path << ',' << sa.abstract << ',' << sa.netlink_pid
+      << " module=" << e.has_module_name << ':' << e.module_name;
   for (const auto& p : e.paths) {
     out << " path=" << p.has_name << ':' << p.name << ' ' << int(p.nametype) << ' ' << p.has_inode << ':' << p.inode
         << ' ' << p.dev << ' ' << p.mode;

@@ -190,7 +190,7 @@ BOOST_AUTO_TEST_CASE(compaction_leaves_out_only_the_fields_nothing_reads) {
   BOOST_REQUIRE(c.lines.size() == 4u);
   BOOST_TEST(c.lines[0] ==
              "type=SYSCALL msg=audit(1.004:3): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c items=2 ppid=1 "
-             "pid=9 uid=0 gid=0 euid=0 sesx=1  comm=\"t\" exe=\"/bin/t\" bare key=\"auid=1\"");
+             "pid=9 uid=0 gid=0 euid=0 egid=0 tty=pts0 sesx=1  comm=\"t\" exe=\"/bin/t\" bare key=\"auid=1\"");
   BOOST_TEST(c.lines[1] ==
              "type=PATH msg=audit(1.004:3): item=1 name=\"a b\" inode=5 dev=fe:00 mode=0100644 nametype=CREATE");
   BOOST_TEST(c.lines[2] == "type=PATH msg=audit(1.004:3):");
