@@ -6,7 +6,7 @@
 # Release build, installed under /usr (the binary has the prefix compiled in:
 # a package must be built with CMAKE_INSTALL_PREFIX=/usr), without the test
 # suites. Needs cmake, a C++20 compiler, libaudit-dev, libauparse-dev,
-# libyaml-cpp-dev, and dpkg-dev for the library dependencies (dpkg-shlibdeps).
+# libyaml-cpp-dev, libtomlplusplus-dev, and dpkg-dev for the library dependencies (dpkg-shlibdeps).
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)

@@ -43,12 +43,13 @@ Exit status: 0 success, 1 an input could not be read, 2 usage or rule errors.
 std::string summary(const Detector& detector, const normalize::PipelineStats& stats) {
   std::ostringstream out;
   out << "auditeql replay: " << describe(stats) << "\n";
-  out << "auditeql replay: " << detector.events() << " events checked against " << detector.ruleset().size()
-      << " rules, " << detector.alerts() << " alerts\n";
+  out << "auditeql replay: " << detector.events() << " events checked against " << describe_rules(detector.ruleset())
+      << ", " << detector.alerts() << " alerts\n";
   for (const auto& [id, t] : detector.tally()) {
     out << "  " << t.name << " (" << id << "): " << t.alerts << " alerts";
     if (t.throttled > 0) out << ", " << t.throttled << " throttled";
     if (t.suppressed > 0) out << ", " << t.suppressed << " suppressed by exceptions";
+    if (t.building_block > 0) out << ", " << t.building_block << " building-block alerts not shown (building_block_alerts)";
     out << "\n";
   }
   return out.str();
@@ -115,7 +116,7 @@ int run_replay(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  Detector detector(setup.ruleset, alert_options, config.throttle_window_seconds * 1000);
+  Detector detector(setup.ruleset, {alert_options, config.throttle_window_seconds * 1000, config.building_block_alerts});
   sinks::StreamSink out(STDOUT_FILENO);
   detector.add_sink(&out);
 

@@ -14,7 +14,7 @@ namespace {
 const std::vector<std::string> kConfigKeys = {
     "rule_directories", "exception_directories", "syslog_facility", "max_alert_bytes", "throttle_window_seconds",
     "alert_file",       "process_table_size",    "inode_map_size",  "proc_lookup",     "host_name",
-    "watched_directories", "queue_bytes",         "max_read_pause_ms"};
+    "watched_directories", "queue_bytes",         "max_read_pause_ms", "building_block_alerts"};
 
 std::string executable_path() {
   std::error_code ec;
@@ -77,6 +77,7 @@ Config load_config(const std::string& path, const std::string& shipped, rules::D
   if (auto v = src.string(root, "host_name", d)) c.host_name = *v;
   if (auto v = src.integer(root, "queue_bytes", 1 << 20, int64_t{1} << 32, d)) c.queue_bytes = static_cast<size_t>(*v);
   if (auto v = src.integer(root, "max_read_pause_ms", 0, 50, d)) c.max_read_pause_ms = *v;
+  if (auto v = src.boolean(root, "building_block_alerts", d)) c.building_block_alerts = *v;
   if (!c.alert_file.empty() && c.alert_file.front() != '/') {
     src.error(root["alert_file"], "alert_file must be an absolute path", d);
   }

@@ -26,6 +26,7 @@ struct Config {
   std::vector<std::string> watched_directories;     // walked at start-up to seed the inode map
   size_t queue_bytes = 16 << 20;                    // input buffered between reader and pipeline
   int64_t max_read_pause_ms = 20;                   // longest wait between reads of auditd's socket
+  bool building_block_alerts = false;               // send building-block rules' alerts to the sinks
 
   std::string source;  // the file read, or "(defaults)"
 };

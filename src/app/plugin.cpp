@@ -63,9 +63,13 @@ void report(const rules::Diagnostics& d) {
 // The whole syslog line must fit: leave room for "<pri>timestamp auditeql[pid]: ".
 constexpr size_t kSyslogHeaderAllowance = 192;
 
-alerts::AlertOptions alert_options(const Config& c) {
-  return alerts::AlertOptions{c.max_alert_bytes > kSyslogHeaderAllowance ? c.max_alert_bytes - kSyslogHeaderAllowance
-                                                                          : c.max_alert_bytes};
+DetectorOptions detector_options(const Config& c) {
+  DetectorOptions options;
+  options.alert.max_bytes =
+      c.max_alert_bytes > kSyslogHeaderAllowance ? c.max_alert_bytes - kSyslogHeaderAllowance : c.max_alert_bytes;
+  options.throttle_window_ms = c.throttle_window_seconds * 1000;
+  options.building_block_alerts = c.building_block_alerts;
+  return options;
 }
 
 class Plugin {
@@ -150,10 +154,10 @@ void Plugin::reload() {
   }
   detector_->replace_ruleset(setup.ruleset);
   reader_->set_max_pause(std::chrono::milliseconds(config_.max_read_pause_ms));
-  detector_->reconfigure(alert_options(config_), config_.throttle_window_seconds * 1000);
+  detector_->reconfigure(detector_options(config_));
   if (file_) file_->reopen();
   ++reloads_;
-  sinks::status(LOG_INFO, "reloaded " + config_path_ + ": " + std::to_string(setup.ruleset->size()) + " rules");
+  sinks::status(LOG_INFO, "reloaded " + config_path_ + ": " + describe_rules(*setup.ruleset));
 }
 
 void Plugin::log_stats(const char* why) {
@@ -163,6 +167,7 @@ void Plugin::log_stats(const char* why) {
        << " events=" << s.events.events << " starts=" << s.normalized.process_starts
        << " creations=" << s.normalized.file_creations << " renames=" << s.normalized.file_renames
        << " alerts=" << detector_->alerts() << " throttled=" << detector_->throttled()
+       << " building_block_withheld=" << detector_->building_block_alerts_withheld()
        << " truncated=" << detector_->truncated() << " dropped_bytes=" << reader_->bytes_dropped()
        << " dropped_chunks=" << reader_->chunks_dropped() << " input_reads=" << reader_->reads()
        << " unknown_parents=" << s.normalized.unknown_parents
@@ -173,6 +178,7 @@ void Plugin::log_stats(const char* why) {
     line << " rule[" << t.name << "]=" << t.alerts;
     if (t.throttled) line << "+" << t.throttled << "throttled";
     if (t.suppressed) line << "+" << t.suppressed << "excepted";
+    if (t.building_block) line << "+" << t.building_block << "building_block";
   }
   sinks::status(LOG_INFO, line.str());
 }
@@ -201,7 +207,7 @@ int Plugin::run() {
     return 1;
   }
   open_sinks();
-  detector_ = std::make_unique<Detector>(setup.ruleset, alert_options(config_), config_.throttle_window_seconds * 1000);
+  detector_ = std::make_unique<Detector>(setup.ruleset, detector_options(config_));
   attach_sinks();
 
   normalize::PipelineOptions options;
@@ -224,8 +230,8 @@ int Plugin::run() {
   reader_ = std::make_unique<InputReader>(STDIN_FILENO, config_.queue_bytes,
                                           std::chrono::milliseconds(config_.max_read_pause_ms));
   reader_->start();
-  sinks::status(LOG_INFO, std::string("auditeql ") + kVersion + " started: " + std::to_string(detector_->ruleset().size()) +
-                              " rules, config " + config_.source + ", " + std::to_string(seeded_processes) +
+  sinks::status(LOG_INFO, std::string("auditeql ") + kVersion + " started: " + describe_rules(detector_->ruleset()) +
+                              ", config " + config_.source + ", " + std::to_string(seeded_processes) +
                               " processes and " + std::to_string(seeded_dirs) + " watched directories known");
 
   std::deque<InputChunk> chunks;

@@ -17,4 +17,9 @@ RuleSetup load_ruleset(const std::vector<std::string>& rule_dirs, const std::vec
   return setup;
 }
 
+std::string describe_rules(const rules::Ruleset& ruleset) {
+  const std::string summary = ruleset.summary();
+  return std::to_string(ruleset.size()) + " rules" + (summary.empty() ? "" : " (" + summary + ")");
+}
+
 }  // namespace auditeql::app

@@ -29,6 +29,15 @@ struct CompiledRule {
   size_t index = 0;                       // position in the ruleset
 };
 
+// A loaded rule that never runs (RunStatus other than Runs).
+struct NotRunRule {
+  std::string id;
+  std::string name;
+  std::string file;
+  RunStatus status = RunStatus::NotEql;
+  std::string detail;
+};
+
 struct RuleCounters {
   uint64_t matches = 0;     // events the query matched
   uint64_t suppressed = 0;  // ... of which an exception then suppressed
@@ -38,9 +47,10 @@ class Ruleset {
  public:
   Ruleset() = default;
 
-  // Compiles the enabled rules and attaches the exceptions. Problems (a query
-  // that does not parse, a sequence query, an exception for an unknown rule)
-  // go to `diagnostics`; only rules that compiled are kept.
+  // Compiles the enabled rules that can run here and attaches the
+  // exceptions; the others are listed by not_run(). Problems (a query that
+  // does not parse, a sequence query, an exception for an unknown rule) go
+  // to `diagnostics`; only rules that compiled are kept.
   static Ruleset compile(LoadedRules loaded, Diagnostics& diagnostics);
 
   // Calls on_match(rule) for every enabled rule that matches `event` and
@@ -67,6 +77,10 @@ class Ruleset {
   const CompiledRule& rule(size_t i) const { return *rules_[i]; }
   const RuleCounters& counters(size_t i) const { return counters_[i]; }
   const std::vector<std::string>& disabled() const { return disabled_; }
+  const std::vector<NotRunRule>& not_run() const { return not_run_; }
+  size_t building_blocks() const { return building_blocks_; }
+  // "3 building blocks; not run: 2 not EQL (esql 1, new_terms 1), 1 not for Linux", "" when there are none.
+  std::string summary() const;
 
  private:
   static bool suppressed(const CompiledRule& rule, const EcsDocument& document);
@@ -75,6 +89,8 @@ class Ruleset {
   std::vector<RuleCounters> counters_;
   RuleIndex by_kind_[3];  // per ecs::EventKind: the rules that can match it
   std::vector<std::string> disabled_;  // ids of rules switched off
+  std::vector<NotRunRule> not_run_;
+  size_t building_blocks_ = 0;
   std::shared_ptr<EcsSchema> schema_;
 };
 
