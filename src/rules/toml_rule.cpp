@@ -348,6 +348,10 @@ void apply_rule(const TomlFile& file, const toml::table& table, const toml::tabl
   if (rule.status == RunStatus::Runs && rule.query.find_first_not_of(" \t\r\n") == std::string::npos) {
     file.error(at, label + " needs a non-empty EQL 'query'", d);
   }
+  if (rule.status == RunStatus::Unsupported) {
+    file.warning(file.span(*table.get("event_category_override")),
+                 label + " does not run: auditeql does not support event_category_override", d);
+  }
   if (rule.status == RunStatus::Runs && table.contains("filters")) {
     file.warning(file.span(*table.get("filters")),
                  label + ": its Kibana 'filters' are not applied, so it may alert on events Elastic's would not", d);

@@ -309,6 +309,10 @@ BOOST_AUTO_TEST_CASE(a_setting_auditeql_cannot_honour_keeps_the_rule_from_runnin
   BOOST_REQUIRE(loaded.rules.size() == 1u);
   BOOST_TEST((loaded.rules[0].status == RunStatus::Unsupported));
   BOOST_TEST(loaded.rules[0].status_detail == "event_category_override");
+  const auto* warned = find_diagnostic(d, "does not run: auditeql does not support event_category_override");
+  BOOST_REQUIRE(warned != nullptr);
+  BOOST_TEST((warned->level == rules::Diagnostic::Level::Warning));
+  BOOST_TEST(warned->where.line == 12u);
   const auto set = rules::Ruleset::compile(loaded, d);
   BOOST_TEST(set.size() == 0u);
   BOOST_TEST(set.summary() == "not run: 1 unsupported");
