@@ -6,8 +6,8 @@
 # Release build without the test suites, configured for /usr (the prefix the
 # package installs under whatever the build's: see cmake/Install.cmake). Needs
 # cmake, a C++20 compiler, libaudit-dev, libauparse-dev, libyaml-cpp-dev,
-# libboost-program-options-dev, and dpkg-dev for the library dependencies
-# (dpkg-shlibdeps).
+# libtomlplusplus-dev, libboost-program-options-dev, and dpkg-dev for the
+# library dependencies (dpkg-shlibdeps).
 set -eu
 
 src=$(cd "$(dirname "$0")/.." && pwd)

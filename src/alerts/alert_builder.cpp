@@ -155,6 +155,8 @@ void AlertBuilder::collect_rule_fields(const rules::CompiledRule& compiled, uint
     }
   }
   render_threat(rule, threat_json_);
+  // ECS keeps rule.version as a keyword.
+  version_ = rule.version > 0 ? std::to_string(rule.version) : std::string();
   const std::string_view framework = rule.threat.empty() ? std::string_view() : rule.threat.front().framework;
   const int64_t dropped = static_cast<int64_t>(throttled_before);
 
@@ -177,7 +179,7 @@ void AlertBuilder::collect_rule_fields(const rules::CompiledRule& compiled, uint
       {"rule.name", text(rule.name)},
       {"rule.reference", strings(rule.references), true},
       {"rule.ruleset", text(rule.ruleset)},
-      {"rule.version", text(rule.version)},
+      {"rule.version", text(version_)},
       {"threat.framework", text(framework)},
       {"threat.tactic.id", views(tactic_ids_), true},
       {"threat.tactic.name", views(tactic_names_), true},

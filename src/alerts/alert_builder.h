@@ -78,6 +78,7 @@ class AlertBuilder {
   std::vector<std::string_view> technique_ids_, technique_names_, technique_refs_;
   std::vector<std::string_view> sub_ids_, sub_names_, sub_refs_;
   std::string threat_json_;
+  std::string version_;
 };
 
 }  // namespace auditeql::alerts

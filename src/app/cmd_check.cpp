@@ -29,6 +29,27 @@ std::string join(const std::vector<std::string>& items) {
   return out.empty() ? "(none)" : out;
 }
 
+// What runs, what is switched off, and what was loaded but never runs.
+void print_rules(const rules::Ruleset& set) {
+  std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled";
+  if (const std::string summary = set.summary(); !summary.empty()) std::cout << "; " << summary;
+  std::cout << "\n";
+  for (size_t i = 0; i < set.size(); ++i) {
+    const auto& rule = set.rule(i);
+    const auto& def = rule.definition;
+    std::cout << "  " << def.id << "  " << def.name << "  [" << rule.query.category() << ", "
+              << rules::to_string(def.severity) << ", risk " << def.risk_score << ", "
+              << util::counted(rule.exceptions.size(), "exception") << (def.building_block ? ", building block" : "")
+              << (def.maturity.empty() ? "" : ", " + def.maturity) << "]  " << def.file << "\n";
+    if (!rule.can_match) std::cout << "    cannot match: needs " << join(rule.never_set) << "\n";
+  }
+  for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
+  for (const auto& rule : set.not_run()) {
+    std::cout << "  " << rule.id << "  " << rule.name << "  (not run: " << rules::to_string(rule.status) << ", "
+              << rule.detail << ")  " << rule.file << "\n";
+  }
+}
+
 }  // namespace
 
 int run_check(const std::vector<std::string>& args) {
@@ -50,20 +71,11 @@ int run_check(const std::vector<std::string>& args) {
 
   RuleSetup setup = load_ruleset(config.rule_directories, config.exception_directories, false, true);
   std::cout << "rule directories: " << join(config.rule_directories) << "\n";
-  std::cout << "exception directories: " << join(config.exception_directories) << "\n";
-  const auto& set = *setup.ruleset;
-  std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled\n";
-  for (size_t i = 0; i < set.size(); ++i) {
-    const auto& rule = set.rule(i);
-    std::cout << "  " << rule.definition.id << "  " << rule.definition.name << "  ["
-              << rule.query.category() << ", " << rules::to_string(rule.definition.severity) << ", risk "
-              << rule.definition.risk_score << ", " << util::counted(rule.exceptions.size(), "exception") << "]  "
-              << rule.definition.file << "\n";
-    if (!rule.can_match) {
-      std::cout << "    cannot match: needs " << join(rule.never_set) << "\n";
-    }
+  for (const auto& dir : config.rule_directories) {
+    if (rules::is_detection_rules_checkout(dir)) std::cout << "  " << dir << ": a detection-rules checkout\n";
   }
-  for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
+  std::cout << "exception directories: " << join(config.exception_directories) << "\n";
+  print_rules(*setup.ruleset);
   if (!setup.diagnostics.all().empty()) std::cerr << setup.diagnostics.format();
   if (setup.diagnostics.has_errors()) {
     // The plugin would run the rules listed above and raise a

@@ -34,12 +34,13 @@ constexpr const char* kReplayOutro = "Exit status: 0 success, 1 an input could n
 std::string summary(const Detector& detector, const normalize::PipelineStats& stats) {
   std::ostringstream out;
   out << "auditeql replay: " << describe(stats) << "\n";
-  out << "auditeql replay: " << detector.events() << " events checked against " << detector.ruleset().size()
-      << " rules, " << detector.alerts() << " alerts\n";
+  out << "auditeql replay: " << detector.events() << " events checked against " << describe_rules(detector.ruleset())
+      << ", " << detector.alerts() << " alerts\n";
   for (const auto& [id, t] : detector.tally()) {
     out << "  " << t.name << " (" << id << "): " << t.alerts << " alerts";
     if (t.throttled > 0) out << ", " << t.throttled << " throttled";
     if (t.suppressed > 0) out << ", " << t.suppressed << " suppressed by exceptions";
+    if (t.building_block > 0) out << ", " << t.building_block << " building-block alerts not shown (building_block_alerts)";
     out << "\n";
   }
   return out.str();
@@ -95,7 +96,7 @@ int run_replay(const std::vector<std::string>& args) {
 
   alerts::AlertOptions alert_options;
   if (max_alert_bytes) alert_options.max_bytes = *max_alert_bytes;
-  Detector detector(setup.ruleset, alert_options, config.throttle_window_seconds * 1000);
+  Detector detector(setup.ruleset, {alert_options, config.throttle_window_seconds * 1000, config.building_block_alerts});
   sinks::StreamSink out(STDOUT_FILENO);
   detector.add_sink(&out);
 

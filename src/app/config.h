@@ -31,6 +31,7 @@ struct Config {
   size_t queue_bytes = 16 << 20;                    // input buffered between reader and pipeline
   int64_t max_read_pause_ms = 20;                   // longest wait between reads of auditd's socket
   int64_t health_alert_interval_seconds = 600;      // repeat of the "configuration refused" alert
+  bool building_block_alerts = false;               // send building-block rules' alerts to the sinks
 
   std::string source;  // the file read, or "(defaults)"
 };

@@ -65,9 +65,13 @@ void report(const rules::Diagnostics& d) {
 // The whole syslog line must fit: leave room for "<pri>timestamp auditeql[pid]: ".
 constexpr size_t kSyslogHeaderAllowance = 192;
 
-alerts::AlertOptions alert_options(const Config& c) {
-  return alerts::AlertOptions{c.max_alert_bytes > kSyslogHeaderAllowance ? c.max_alert_bytes - kSyslogHeaderAllowance
-                                                                          : c.max_alert_bytes};
+DetectorOptions detector_options(const Config& c) {
+  DetectorOptions options;
+  options.alert.max_bytes =
+      c.max_alert_bytes > kSyslogHeaderAllowance ? c.max_alert_bytes - kSyslogHeaderAllowance : c.max_alert_bytes;
+  options.throttle_window_ms = c.throttle_window_seconds * 1000;
+  options.building_block_alerts = c.building_block_alerts;
+  return options;
 }
 
 template <class T>
@@ -192,7 +196,7 @@ void Plugin::raise_refused_alerts() {
   context.at_reload = refused_at_reload_;
   context.rules_running = detector_->ruleset().size();
   context.refused_files = refused_.size();
-  const size_t max_bytes = alert_options(config_).max_bytes;
+  const size_t max_bytes = detector_options(config_).alert.max_bytes;
   for (size_t i = 0; i < refused_.size() && i < kMaxRefusedAlerts; ++i) {
     build_refused_alert(refused_[i], context, max_bytes, refused_alert_);
     syslog_->write(refused_alert_);
@@ -228,7 +232,7 @@ void Plugin::apply_changed_keys(const Config& before) {
   }
   if (config_.queue_bytes != before.queue_bytes) reader_->set_max_queued_bytes(config_.queue_bytes);
   reader_->set_max_pause(std::chrono::milliseconds(config_.max_read_pause_ms));
-  detector_->reconfigure(alert_options(config_), config_.throttle_window_seconds * 1000);
+  detector_->reconfigure(detector_options(config_));
 }
 
 void Plugin::reload() {
@@ -257,7 +261,7 @@ void Plugin::reload() {
   ++reloads_;
   set_refused({}, false);
   const std::string changed = changed_keys(before, config_);
-  sinks::status(LOG_INFO, "reloaded " + config_path_ + ": " + std::to_string(setup.ruleset->size()) + " rules" +
+  sinks::status(LOG_INFO, "reloaded " + config_path_ + ": " + describe_rules(*setup.ruleset) +
                               (changed.empty() ? std::string() : "; changed: " + changed));
 }
 
@@ -268,6 +272,7 @@ void Plugin::log_stats(const char* why) {
        << " events=" << s.events.events << " starts=" << s.normalized.process_starts
        << " creations=" << s.normalized.file_creations << " renames=" << s.normalized.file_renames
        << " alerts=" << detector_->alerts() << " throttled=" << detector_->throttled()
+       << " building_block_withheld=" << detector_->building_block_alerts_withheld()
        << " truncated=" << detector_->truncated() << " oversized=" << detector_->oversized()
        << " dropped_bytes=" << reader_->bytes_dropped()
        << " dropped_chunks=" << reader_->chunks_dropped() << " input_reads=" << reader_->reads()
@@ -280,6 +285,7 @@ void Plugin::log_stats(const char* why) {
     line << " rule[" << t.name << "]=" << t.alerts;
     if (t.throttled) line << "+" << t.throttled << "throttled";
     if (t.suppressed) line << "+" << t.suppressed << "excepted";
+    if (t.building_block) line << "+" << t.building_block << "building_block";
   }
   sinks::status(LOG_INFO, line.str());
 }
@@ -322,12 +328,12 @@ int Plugin::run() {
   report(setup.diagnostics);
   host_name_ = config_.host_name.empty() ? util::local_host_name() : config_.host_name;
   open_sinks();
-  detector_ = std::make_unique<Detector>(setup.ruleset, alert_options(config_), config_.throttle_window_seconds * 1000);
+  detector_ = std::make_unique<Detector>(setup.ruleset, detector_options(config_));
   attach_sinks();
   detector_->on_oversized([this](const rules::CompiledRule& rule, size_t bytes) {
     sinks::status(LOG_WARNING, "an alert of rule " + rule.definition.name + " (" + rule.definition.id + ") is " +
                                    std::to_string(bytes) + " bytes after shortening, over the " +
-                                   std::to_string(alert_options(config_).max_bytes) +
+                                   std::to_string(detector_options(config_).alert.max_bytes) +
                                    " that max_alert_bytes leaves for it: sent anyway, counted as oversized (logged "
                                    "once per rule per throttle window)");
   });
@@ -343,8 +349,8 @@ int Plugin::run() {
   reader_ = std::make_unique<InputReader>(STDIN_FILENO, config_.queue_bytes,
                                           std::chrono::milliseconds(config_.max_read_pause_ms));
   reader_->start();
-  sinks::status(LOG_INFO, std::string("auditeql ") + kVersion + " started: " + std::to_string(detector_->ruleset().size()) +
-                              " rules, config " + config_.source + ", " + std::to_string(seeded_processes) +
+  sinks::status(LOG_INFO, std::string("auditeql ") + kVersion + " started: " + describe_rules(detector_->ruleset()) +
+                              ", config " + config_.source + ", " + std::to_string(seeded_processes) +
                               " processes and " + std::to_string(seeded_dirs) + " watched directories known");
   auto refused = refused_files(config_diagnostics);
   for (auto& f : refused_files(setup.diagnostics)) refused.push_back(std::move(f));

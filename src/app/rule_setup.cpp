@@ -1,5 +1,7 @@
 #include "app/rule_setup.h"
 
+#include "util/text.h"
+
 namespace auditeql::app {
 
 RuleSetup load_ruleset(const std::vector<std::string>& rule_dirs, const std::vector<std::string>& exception_dirs,
@@ -14,6 +16,11 @@ RuleSetup load_ruleset(const std::vector<std::string>& rule_dirs, const std::vec
   setup.loaded = rules::load_rule_sources(sources, setup.diagnostics);
   setup.ruleset = std::make_shared<rules::Ruleset>(rules::Ruleset::compile(setup.loaded, setup.diagnostics));
   return setup;
+}
+
+std::string describe_rules(const rules::Ruleset& ruleset) {
+  const std::string summary = ruleset.summary();
+  return util::counted(ruleset.size(), "rule") + (summary.empty() ? "" : " (" + summary + ")");
 }
 
 }  // namespace auditeql::app

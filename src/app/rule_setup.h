@@ -24,4 +24,8 @@ struct RuleSetup {
 RuleSetup load_ruleset(const std::vector<std::string>& rule_dirs, const std::vector<std::string>& exception_dirs,
                        bool all_required, bool require_root_owned);
 
+// "12 rules", or "12 rules (3 building blocks; not run: 2 not EQL (esql 2))":
+// the rules that run, and what was loaded but does not run (`check` lists it).
+std::string describe_rules(const rules::Ruleset& ruleset);
+
 }  // namespace auditeql::app

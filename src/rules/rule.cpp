@@ -31,6 +31,16 @@ const char* to_string(Severity severity) {
   return "medium";
 }
 
+const char* to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::Runs: return "runs";
+    case RunStatus::NotEql: return "not an EQL rule";
+    case RunStatus::NotLinux: return "not a Linux rule";
+    case RunStatus::Unsupported: return "unsupported";
+  }
+  return "unsupported";
+}
+
 int severity_score(Severity severity) {
   switch (severity) {
     case Severity::Low: return 21;

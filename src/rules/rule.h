@@ -1,5 +1,6 @@
 #pragma once
-// Stage 4 input: detection rules and exceptions as written in YAML.
+// Stage 4 input: detection rules and exceptions as written in auditeql's YAML
+// or in Elastic's detection-rules TOML.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -63,6 +64,17 @@ struct ExceptionDefinition {
   TextPosition where;  // of the condition text
 };
 
+// Whether a loaded rule is evaluated. Elastic's rule files include rules
+// auditeql never runs; they are loaded, counted and listed, not refused.
+enum class RunStatus : uint8_t {
+  Runs,
+  NotEql,       // another rule type (query, new_terms, esql, threshold, ...) or query language
+  NotLinux,     // an Elastic rule not tagged "OS: Linux"
+  Unsupported,  // an EQL rule using a setting auditeql cannot honour
+};
+
+const char* to_string(RunStatus status);
+
 struct RuleDefinition {
   std::string id;
   std::string name;
@@ -74,15 +86,29 @@ struct RuleDefinition {
   bool enabled = true;
   std::vector<std::string> tags;
   std::vector<std::string> references;
-  std::string version;                  // the rule's own version, when it has one
-  std::string license;
-  std::vector<std::string> author;
   std::vector<ThreatMapping> threat;
   std::string query;
   TextPosition query_where;
   RuleSchema schema = RuleSchema::Ecs;
   std::vector<ExceptionDefinition> exceptions;
   std::string file;        // the file that defined it (the last override, if any)
+
+  // Elastic's `building_block_type`: evaluated like any rule, but its alerts
+  // are building blocks for other rules, kept out of the sinks unless the
+  // configuration asks for them.
+  bool building_block = false;
+  int version = 0;         // 0: not given
+  std::string license;
+  std::vector<std::string> author;
+  // Elastic's [metadata]: maturity (production, development, ...) and dates, "" when not given.
+  std::string maturity;
+  std::string creation_date;
+  std::string updated_date;
+  // Elastic's rule type and query language; every YAML rule is EQL.
+  std::string type = "eql";
+  std::string language = "eql";
+  RunStatus status = RunStatus::Runs;
+  std::string status_detail;  // why it does not run: the type, the tags, the setting
 };
 
 }  // namespace auditeql::rules

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 
 #include "rules/ruleset.h"
+#include "rules/toml_rule.h"
 #include "rules/yaml_source.h"
 
 namespace auditeql::rules {
@@ -15,9 +17,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kRuleKeys = {"id",       "name",       "description", "ruleset", "severity",
-                                            "risk_score", "max_signals", "enabled",    "tags",    "references",
-                                            "threat",   "query",      "exceptions",  "schema"};
+const std::vector<std::string> kRuleKeys = {"id",         "name",        "description", "ruleset", "severity",
+                                            "risk_score", "max_signals", "enabled",     "tags",    "references",
+                                            "threat",     "query",       "exceptions",  "version", "license",
+                                            "author",      "schema"};
 const std::vector<std::string> kExceptionKeys = {"rule_id", "description", "condition"};
 const std::vector<std::string> kInlineExceptionKeys = {"description", "condition"};
 
@@ -142,6 +145,9 @@ void apply_rule_keys(const YamlSource& src, const YAML::Node& root, RuleDefiniti
   }
   if (auto v = src.strings(root, "tags", d)) rule.tags = *v;
   if (auto v = src.strings(root, "references", d)) rule.references = *v;
+  if (auto v = src.integer(root, "version", 1, INT32_MAX, d)) rule.version = static_cast<int>(*v);
+  if (auto v = src.string(root, "license", d)) rule.license = *v;
+  if (auto v = src.strings(root, "author", d)) rule.author = *v;
   if (const YAML::Node threat = root["threat"]; threat && !threat.IsNull()) {
     std::vector<ThreatMapping> mappings;
     if (read_threat(src, threat, mappings, d)) rule.threat = std::move(mappings);
@@ -170,38 +176,76 @@ void apply_rule_keys(const YamlSource& src, const YAML::Node& root, RuleDefiniti
   }
 }
 
-bool is_yaml_file(const fs::path& p) {
+enum class FileKind { Yaml, Toml, Other };
+
+FileKind file_kind(const fs::path& p) {
   const auto ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml";
+  if (ext == ".yaml" || ext == ".yml") return FileKind::Yaml;
+  if (ext == ".toml") return FileKind::Toml;
+  return FileKind::Other;
 }
 
-std::vector<std::string> yaml_files_in(const RuleDirectory& dir, bool require_root_owned, Diagnostics& d) {
+bool refused(const std::string& path, bool require_root_owned, Diagnostics& d) {
+  if (!require_root_owned) return false;
+  const std::string problem = insecure_path_problem(path);
+  if (problem.empty()) return false;
+  d.error({path, 0, 0}, "refusing to load: " + problem);
+  return true;
+}
+
+// The files of `dir` in name order that are of a kind in `read`. Everything
+// else in it is reported: a rule left in the wrong place, or under the
+// wrong name, must not be missed silently.
+std::vector<std::string> files_in(const std::string& dir, const std::vector<FileKind>& read,
+                                  bool require_root_owned, Diagnostics& d) {
+  if (refused(dir, require_root_owned, d)) return {};
+  const bool reads_toml = std::find(read.begin(), read.end(), FileKind::Toml) != read.end();
+  const std::string expected = reads_toml ? "*.yaml, *.yml or *.toml" : "*.yaml or *.yml";
   std::error_code ec;
-  if (!fs::is_directory(dir.path, ec)) {
-    if (!dir.optional) d.error({dir.path, 0, 0}, fs::exists(dir.path) ? "not a directory" : "no such directory");
-    return {};
-  }
-  if (require_root_owned) {
-    if (const std::string problem = insecure_path_problem(dir.path); !problem.empty()) {
-      d.error({dir.path, 0, 0}, "refusing to load: " + problem);
-      return {};
+  std::vector<fs::directory_entry> entries;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) entries.push_back(entry);
+  if (ec) d.error({dir, 0, 0}, "cannot list directory: " + ec.message());
+  std::sort(entries.begin(), entries.end());
+  std::vector<std::string> files;
+  for (const auto& entry : entries) {
+    const std::string path = entry.path().string();
+    if (entry.is_directory(ec)) {
+      d.warning({path, 0, 0}, "not read: a subdirectory (rule and exception directories are not read recursively)");
+    } else if (std::find(read.begin(), read.end(), file_kind(entry.path())) == read.end()) {
+      d.warning({path, 0, 0}, "not read: not a " + expected + " file");
+    } else {
+      files.push_back(path);
     }
   }
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir.path, ec)) {
-    if (is_yaml_file(entry.path()) && !entry.is_directory()) files.push_back(entry.path().string());
-  }
-  if (ec) d.error({dir.path, 0, 0}, "cannot list directory: " + ec.message());
-  std::sort(files.begin(), files.end());
   return files;
 }
 
-bool trusted(const std::string& file, bool require_root_owned, Diagnostics& d) {
-  if (!require_root_owned) return true;
-  const std::string problem = insecure_path_problem(file);
-  if (problem.empty()) return true;
-  d.error({file, 0, 0}, "refusing to load: " + problem);
+bool directory_exists(const RuleDirectory& dir, Diagnostics& d) {
+  std::error_code ec;
+  if (fs::is_directory(dir.path, ec)) return true;
+  if (!dir.optional) d.error({dir.path, 0, 0}, fs::exists(dir.path) ? "not a directory" : "no such directory");
   return false;
+}
+
+const std::vector<FileKind> kRuleFileKinds = {FileKind::Yaml, FileKind::Toml};
+const std::vector<FileKind> kExceptionFileKinds = {FileKind::Yaml};
+
+// The directories of rule files that `dir` stands for: itself, or for the
+// root of a detection-rules checkout, the directories of it that hold Linux rules.
+std::vector<std::string> rule_directories_of(const RuleDirectory& dir, bool require_root_owned, Diagnostics& d) {
+  if (!is_detection_rules_checkout(dir.path)) return {dir.path};
+  if (refused(dir.path, require_root_owned, d)) return {};
+  std::vector<std::string> dirs;
+  for (const char* relative : kCheckoutRuleDirectories) {
+    const std::string path = (fs::path(dir.path) / relative).string();
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      dirs.push_back(path);
+    } else {
+      d.warning({path, 0, 0}, "not found in the detection-rules checkout " + dir.path);
+    }
+  }
+  return dirs;
 }
 
 }  // namespace
@@ -222,7 +266,42 @@ std::string insecure_path_problem(const std::string& path) {
   return {};
 }
 
+bool is_detection_rules_checkout(const std::string& dir) {
+  std::error_code ec;
+  return fs::is_directory(fs::path(dir) / "rules" / "linux", ec);
+}
+
+void merge_rule(LoadedRules& into, const std::string& id, bool sets_query, Diagnostics& d, size_t errors_before,
+                const std::function<void(RuleDefinition& rule, bool is_override)>& apply) {
+  auto existing = std::find_if(into.rules.begin(), into.rules.end(), [&](const RuleDefinition& r) { return r.id == id; });
+  const bool is_override = existing != into.rules.end();
+  RuleDefinition rule = is_override ? *existing : RuleDefinition{};
+  rule.id = id;
+  apply(rule, is_override);
+  if (d.error_count() == errors_before) rule_compiles(rule, sets_query, d);
+  if (d.error_count() != errors_before) {
+    // The file applies whole or not at all: a refused override leaves the
+    // rule as it was (a refused `enabled: false` leaves it enabled).
+    if (is_override) {
+      d.warning({rule.file, 0, 0}, "not applied: rule " + rule.id + " (" + existing->name +
+                                       ") keeps its definition from " + existing->file);
+    } else {
+      d.warning({rule.file, 0, 0}, "not loaded: rule " + rule.id + " does not run");
+    }
+    return;
+  }
+  if (is_override) {
+    *existing = std::move(rule);
+  } else {
+    into.rules.push_back(std::move(rule));
+  }
+}
+
 void load_rule_file(const std::string& path, LoadedRules& into, Diagnostics& d) {
+  if (file_kind(path) == FileKind::Toml) {
+    load_toml_rule_file(path, into, d);
+    return;
+  }
   into.files.push_back(path);
   YamlSource src;
   if (!src.load(path, d)) return;
@@ -238,33 +317,14 @@ void load_rule_file(const std::string& path, LoadedRules& into, Diagnostics& d) 
     src.error(root, "rule needs an 'id'", d);
     return;
   }
-  auto existing = std::find_if(into.rules.begin(), into.rules.end(), [&](const RuleDefinition& r) { return r.id == *id; });
-  RuleDefinition rule = existing != into.rules.end() ? *existing : RuleDefinition{};
-  const bool is_override = existing != into.rules.end();
-  rule.id = *id;
-  rule.file = path;
-  apply_rule_keys(src, root, rule, d);
-  if (!is_override) {
-    if (rule.name.empty()) src.error(root, "rule " + rule.id + " needs a 'name'", d);
-    if (rule.query.empty() && !root["query"]) src.error(root, "rule " + rule.id + " needs a 'query'", d);
-  }
-  if (d.error_count() == errors_before) rule_compiles(rule, static_cast<bool>(root["query"]), d);
-  if (d.error_count() != errors_before) {
-    // The file applies whole or not at all: a refused override leaves the
-    // rule as it was (a refused `enabled: false` leaves it enabled).
-    if (is_override) {
-      d.warning({path, 0, 0}, "not applied: rule " + rule.id + " (" + existing->name + ") keeps its definition from " +
-                                  existing->file);
-    } else {
-      d.warning({path, 0, 0}, "not loaded: rule " + rule.id + " does not run");
+  merge_rule(into, *id, static_cast<bool>(root["query"]), d, errors_before, [&](RuleDefinition& rule, bool is_override) {
+    rule.file = path;
+    apply_rule_keys(src, root, rule, d);
+    if (!is_override) {
+      if (rule.name.empty()) src.error(root, "rule " + rule.id + " needs a 'name'", d);
+      if (rule.query.empty() && !root["query"]) src.error(root, "rule " + rule.id + " needs a 'query'", d);
     }
-    return;
-  }
-  if (is_override) {
-    *existing = std::move(rule);
-  } else {
-    into.rules.push_back(std::move(rule));
-  }
+  });
 }
 
 void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics& d) {
@@ -305,14 +365,20 @@ void load_exception_file(const std::string& path, LoadedRules& into, Diagnostics
 
 LoadedRules load_rule_sources(const RuleSources& sources, Diagnostics& d) {
   LoadedRules loaded;
+  const bool root_only = sources.require_root_owned;
   for (const auto& dir : sources.rule_dirs) {
-    for (const auto& file : yaml_files_in(dir, sources.require_root_owned, d)) {
-      if (trusted(file, sources.require_root_owned, d)) load_rule_file(file, loaded, d);
+    if (!directory_exists(dir, d)) continue;
+    for (const auto& path : rule_directories_of(dir, root_only, d)) {
+      loaded.directories.push_back(path);
+      for (const auto& file : files_in(path, kRuleFileKinds, root_only, d)) {
+        if (!refused(file, root_only, d)) load_rule_file(file, loaded, d);
+      }
     }
   }
   for (const auto& dir : sources.exception_dirs) {
-    for (const auto& file : yaml_files_in(dir, sources.require_root_owned, d)) {
-      if (trusted(file, sources.require_root_owned, d)) load_exception_file(file, loaded, d);
+    if (!directory_exists(dir, d)) continue;
+    for (const auto& file : files_in(dir.path, kExceptionFileKinds, root_only, d)) {
+      if (!refused(file, root_only, d)) load_exception_file(file, loaded, d);
     }
   }
   return loaded;

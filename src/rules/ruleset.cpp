@@ -1,6 +1,7 @@
 #include "rules/ruleset.h"
 
 #include <algorithm>
+#include <map>
 
 #include "eql/parser.h"
 #include "rules/field_check.h"
@@ -107,7 +108,7 @@ std::optional<eql::CompiledQuery> compile_query(const RuleDefinition& rule, EcsS
 
 // Exceptions only ever see the events of their rule's category.
 std::string exception_category(const RuleDefinition* rule, EcsSchema& schema) {
-  if (rule == nullptr) return "any";
+  if (rule == nullptr || rule->status != RunStatus::Runs) return "any";
   eql::Query parsed;
   std::vector<FieldReference> refs;
   const auto query = compile_query(*rule, schema, parsed, refs, nullptr);
@@ -117,6 +118,9 @@ std::string exception_category(const RuleDefinition* rule, EcsSchema& schema) {
 }  // namespace
 
 bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& d) {
+  // A rule that never runs here (another rule type, another OS) is listed,
+  // not compiled: its query need not even be EQL.
+  if (rule.status != RunStatus::Runs) return true;
   EcsSchema schema;
   const size_t errors_before = d.error_count();
   std::string category = "any";
@@ -167,6 +171,11 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
   }
 
   for (auto& definition : loaded.rules) {
+    if (definition.status != RunStatus::Runs) {
+      set.not_run_.push_back({definition.id, definition.name, definition.file, definition.status,
+                              definition.status_detail});
+      continue;
+    }
     if (!definition.enabled) {
       set.disabled_.push_back(definition.id);
       continue;
@@ -201,6 +210,7 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     }
     rule->definition = std::move(definition);
     rule->index = set.rules_.size();
+    if (rule->definition.building_block) ++set.building_blocks_;
     const auto index = static_cast<uint32_t>(set.rules_.size());
     const eql::Expr* condition = query.event.condition.root.get();
     for (size_t k = 0; k < ecs::kEventKindCount; ++k) {
@@ -216,6 +226,37 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
                     " disabled, none in the rule directories otherwise)");
   }
   return set;
+}
+
+std::string Ruleset::summary() const {
+  std::map<std::string, size_t> not_eql;  // by rule type
+  size_t not_linux = 0, unsupported = 0;
+  for (const auto& rule : not_run_) {
+    if (rule.status == RunStatus::NotEql) ++not_eql[rule.detail];
+    if (rule.status == RunStatus::NotLinux) ++not_linux;
+    if (rule.status == RunStatus::Unsupported) ++unsupported;
+  }
+  std::vector<std::string> parts;
+  if (building_blocks_ > 0) {
+    parts.push_back(std::to_string(building_blocks_) + (building_blocks_ == 1 ? " building block" : " building blocks"));
+  }
+  std::string not_run;
+  auto add = [&](size_t n, const std::string& what) {
+    if (n > 0) not_run += (not_run.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  };
+  std::string types;
+  size_t not_eql_total = 0;
+  for (const auto& [type, n] : not_eql) {
+    types += (types.empty() ? "" : ", ") + type + " " + std::to_string(n);
+    not_eql_total += n;
+  }
+  add(not_eql_total, "not EQL (" + types + ")");
+  add(not_linux, "not for Linux");
+  add(unsupported, "unsupported");
+  if (!not_run.empty()) parts.push_back("not run: " + not_run);
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
+  return out;
 }
 
 }  // namespace auditeql::rules

@@ -30,6 +30,15 @@ struct CompiledRule {
   size_t index = 0;                       // position in the ruleset
 };
 
+// A loaded rule that never runs (RunStatus other than Runs).
+struct NotRunRule {
+  std::string id;
+  std::string name;
+  std::string file;
+  RunStatus status = RunStatus::NotEql;
+  std::string detail;
+};
+
 struct RuleCounters {
   uint64_t matches = 0;     // events the query matched
   uint64_t suppressed = 0;  // ... of which an exception then suppressed
@@ -49,7 +58,8 @@ class Ruleset {
  public:
   Ruleset() = default;
 
-  // Compiles the enabled rules and attaches the exceptions. Problems go to
+  // Compiles the enabled rules that can run here and attaches the
+  // exceptions; the others are listed by not_run(). Problems go to
   // `diagnostics`: errors for a query that does not parse or names an
   // unknown field, a sequence query, an exception that names an unknown
   // field or depends on one auditeql never sets, no enabled rule at all;
@@ -83,6 +93,10 @@ class Ruleset {
   const CompiledRule& rule(size_t i) const { return *rules_[i]; }
   const RuleCounters& counters(size_t i) const { return counters_[i]; }
   const std::vector<std::string>& disabled() const { return disabled_; }
+  const std::vector<NotRunRule>& not_run() const { return not_run_; }
+  size_t building_blocks() const { return building_blocks_; }
+  // "3 building blocks; not run: 2 not EQL (esql 1, new_terms 1), 1 not for Linux", "" when there are none.
+  std::string summary() const;
 
  private:
   static bool suppressed(const CompiledRule& rule, const EcsDocument& document);
@@ -91,6 +105,8 @@ class Ruleset {
   std::vector<RuleCounters> counters_;
   RuleIndex by_kind_[ecs::kEventKindCount];  // per ecs::EventKind: the rules that can match it
   std::vector<std::string> disabled_;  // ids of rules switched off
+  std::vector<NotRunRule> not_run_;
+  size_t building_blocks_ = 0;
   std::shared_ptr<EcsSchema> schema_;
 };
 

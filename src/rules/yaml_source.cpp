@@ -2,49 +2,30 @@
 
 #include <algorithm>
 
-#include "util/file.h"
-
 namespace auditeql::rules {
 
 bool YamlSource::load(const std::string& path, Diagnostics& diagnostics) {
-  std::string error;
-  auto content = util::read_file(path, error);
-  if (!content) {
-    diagnostics.error({path, 0, 0}, "cannot read file: " + error);
-    return false;
-  }
-  return load_text(path, std::move(*content), diagnostics);
+  return source_.read(path, diagnostics) && parse(diagnostics);
 }
 
 bool YamlSource::load_text(std::string path, std::string text, Diagnostics& diagnostics) {
-  path_ = std::move(path);
-  text_ = std::move(text);
-  line_starts_.assign(1, 0);
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
-  }
+  source_.assign(std::move(path), std::move(text));
+  return parse(diagnostics);
+}
+
+bool YamlSource::parse(Diagnostics& diagnostics) {
   try {
-    root_ = YAML::Load(text_);
+    root_ = YAML::Load(source_.text());
   } catch (const YAML::Exception& e) {
-    const SourceSpan where = span(e.mark);
-    diagnostics.error(where, "invalid YAML: " + e.msg, line(where.line));
+    source_.error(span(e.mark), "invalid YAML: " + e.msg, diagnostics);
     return false;
   }
   return true;
 }
 
 SourceSpan YamlSource::span(const YAML::Mark& mark) const {
-  if (mark.is_null()) return {path_, 0, 0};
-  return {path_, static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
-}
-
-std::string YamlSource::line(uint32_t line_number) const {
-  if (line_number == 0 || line_number > line_starts_.size()) return {};
-  const size_t start = line_starts_[line_number - 1];
-  const size_t end = text_.find('\n', start);
-  std::string text = text_.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  if (!text.empty() && text.back() == '\r') text.pop_back();
-  return text;
+  if (mark.is_null()) return {path(), 0, 0};
+  return {path(), static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
 }
 
 void YamlSource::error(const YAML::Node& node, const std::string& message, Diagnostics& d) const {
@@ -52,7 +33,7 @@ void YamlSource::error(const YAML::Node& node, const std::string& message, Diagn
 }
 
 void YamlSource::error(const SourceSpan& where, const std::string& message, Diagnostics& d) const {
-  d.error(where, message, line(where.line));
+  source_.error(where, message, d);
 }
 
 std::optional<std::string> YamlSource::string(const YAML::Node& map, const char* key, Diagnostics& d) const {
@@ -131,7 +112,7 @@ TextPosition YamlSource::text_position(const YAML::Node& scalar) const {
   if (at < first.size() && (first[at] == '|' || first[at] == '>')) {
     // Block scalar: the text starts on the next non-blank line.
     uint32_t n = origin.start.line + 1;
-    while (n <= line_starts_.size() && line(n).find_first_not_of(" \t") == std::string::npos) ++n;
+    while (n <= source_.line_count() && line(n).find_first_not_of(" \t") == std::string::npos) ++n;
     const std::string content = line(n);
     const size_t indent = content.find_first_not_of(' ');
     origin.block = true;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rules/diagnostics.h"
+#include "rules/source_text.h"
 
 namespace auditeql::rules {
 
@@ -19,12 +20,12 @@ class YamlSource {
   // Parses text already in memory (tests, --query-file style inputs).
   bool load_text(std::string path, std::string text, Diagnostics& diagnostics);
 
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return source_.path(); }
   const YAML::Node& root() const { return root_; }
 
   SourceSpan span(const YAML::Mark& mark) const;
   SourceSpan span(const YAML::Node& node) const { return span(node.Mark()); }
-  std::string line(uint32_t line_number) const;  // 1-based, "" when out of range
+  std::string line(uint32_t line_number) const { return source_.line(line_number); }
 
   void error(const YAML::Node& node, const std::string& message, Diagnostics& d) const;
   void error(const SourceSpan& where, const std::string& message, Diagnostics& d) const;
@@ -42,9 +43,9 @@ class YamlSource {
   TextPosition text_position(const YAML::Node& scalar) const;
 
  private:
-  std::string path_;
-  std::string text_;
-  std::vector<size_t> line_starts_;
+  bool parse(Diagnostics& diagnostics);
+
+  SourceText source_;
   YAML::Node root_;
 };
 

@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(an_alert_names_its_sensor_schema_severity_and_identity) {
 BOOST_AUTO_TEST_CASE(an_alert_keeps_the_nested_attack_mapping_and_the_rule_s_version_license_and_authors) {
   BootRule boot;
   rules::CompiledRule rule = boot.rule();
-  rule.definition.version = "7";
+  rule.definition.version = 7;
   rule.definition.license = "Elastic License v2";
   rule.definition.author = {"Elastic", "auditeql"};
   alerts::Alert alert;

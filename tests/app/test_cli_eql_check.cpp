@@ -90,6 +90,37 @@ BOOST_AUTO_TEST_CASE(configuration_errors_are_positioned_and_fatal) {
   BOOST_TEST(r.err.find(config + ":4:20: error: 'max_read_pause_ms' must be between 0 and 50") != std::string::npos, r.err);
 }
 
+BOOST_AUTO_TEST_CASE(elastic_rules_that_never_run_are_listed_with_the_reason) {
+  testing::TempDir dir;
+  const std::string fixtures = std::string(AUDITEQL_FIXTURES_DIR) + "/toml/rules";
+  // A detection-rules checkout, as the one-line configuration change adds it.
+  dir.write("detection-rules/rules/linux/discovery_findmnt.toml", testing::read_file(fixtures + "/discovery_findmnt.toml"));
+  for (const char* name : {"discovery_gzip_bbr.toml", "collection_new_terms.toml", "execution_esql.toml",
+                           "execution_windows_only.toml"}) {
+    dir.write(std::string("detection-rules/rules/cross-platform/") + name, testing::read_file(fixtures + "/" + name));
+  }
+  dir.mkdir("detection-rules/rules_building_block");
+  const auto config = dir.write("auditeql.yaml", "rule_directories: [" + std::string(AUDITEQL_SOURCE_DIR) + "/conf/rules, " +
+                                                     dir.str() + "/detection-rules]\nexception_directories: []\n");
+  const auto r = run_command({kBinary, "check", "--config", config});
+  BOOST_TEST(r.exit_code == 0, r.out << r.err);
+  BOOST_TEST(r.err.empty(), r.err);
+  BOOST_TEST(r.out.find(dir.str() + "/detection-rules: a detection-rules checkout") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("rules: 7 enabled, 0 disabled; 1 building block; not run: 2 not EQL (esql 1, new_terms 1), "
+                        "1 not for Linux\n") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("Compression Utility Started (test building block)  [process, low, risk 21, 0 exceptions, "
+                        "building block, production]") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("5b45bb5c-bb29-4cf7-9bf0-e6481455db31  Command Shell Started (test windows)  (not run: not a "
+                        "Linux rule, tagged OS: Windows)") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("9f08fb87-5b5d-470a-9a16-5337a2c36dba  First Archiver Parent (test new terms)  (not run: not an "
+                        "EQL rule, new_terms)") != std::string::npos, r.out);
+
+  const auto bad = dir.write("bad.yaml", "building_block_alerts: sometimes\n");
+  const auto b = run_command({kBinary, "check", "--config", bad});
+  BOOST_TEST(b.exit_code == 2);
+  BOOST_TEST(b.err.find(bad + ":1:24: error: 'building_block_alerts' must be true or false") != std::string::npos, b.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_broken_rule_is_an_error_never_a_silent_skip) {
   testing::TempDir dir;
   const auto rule = dir.write("rules.d/broken.yaml", "id: b1\nname: Broken\nquery: 'process where process.name = \"x\"'\n");

@@ -142,6 +142,31 @@ BOOST_AUTO_TEST_CASE(ausearch_raw_output_on_stdin_is_the_incident_workflow) {
   BOOST_TEST((alerts_of(r.out) == expected_alerts("atk_boot_cp_into")));
 }
 
+BOOST_AUTO_TEST_CASE(elastic_toml_rules_fire_and_building_block_alerts_are_only_counted_unless_asked_for) {
+  const std::string toml_rules = std::string(AUDITEQL_FIXTURES_DIR) + "/toml/rules";
+  const std::string sample = std::string(AUDITEQL_FIXTURES_DIR) + "/sample/boot-persistence-attacks.log";
+  const std::string findmnt = "eb800e91-1ba7-4f52-b85e-85f2d70b7d3b", gzip_bbr = "d873baa9-8174-44c8-aa9a-274bdc4c96c6";
+  auto rule_ids = [](const std::string& out) {
+    std::multiset<std::string> ids;
+    for (const auto& [rule, serial, path] : alerts_of(out)) ids.insert(rule);
+    return ids;
+  };
+  const auto r = run_command({kBinary, "replay", "--rules", toml_rules, sample});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST((rule_ids(r.out) == std::multiset<std::string>{findmnt}), r.out);
+  BOOST_TEST(r.err.find("(" + gzip_bbr + "): 0 alerts, 1 building-block alerts not shown") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("checked against 2 rules (1 building block; not run: 2 not EQL (esql 1, new_terms 1), "
+                        "1 not for Linux)") != std::string::npos, r.err);
+
+  testing::TempDir dir;
+  const auto config = dir.write("auditeql.yaml", "rule_directories: [" + toml_rules +
+                                                     "]\nexception_directories: []\nbuilding_block_alerts: true\n");
+  const auto with = run_command({kBinary, "replay", "--config", config, sample});
+  BOOST_TEST(with.exit_code == 0, with.err);
+  BOOST_TEST((rule_ids(with.out) == std::multiset<std::string>{findmnt, gzip_bbr}), with.out);
+  BOOST_TEST(with.err.find("building-block alerts not shown") == std::string::npos, with.err);
+}
+
 BOOST_AUTO_TEST_CASE(without_rules_options_the_source_tree_rules_are_used_from_a_build) {
   const auto r = run_command({kBinary, "replay", testing::scenario_file("atk_boot_cp_into", "audit.log").string()});
   BOOST_TEST(r.exit_code == 0, r.err);

@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(statistics_are_totals_since_start_across_reloads) {
   BOOST_TEST(eventually([&] { return setup.log().find("reloaded") != std::string::npos; }), setup.log());
   plugin.signal(SIGUSR1);
   BOOST_TEST(eventually([&] { return setup.log().find("statistics: ") != std::string::npos; }), setup.log());
-  BOOST_TEST(setup.log().find(" alerts=1 throttled=0 truncated=1 oversized=0 ") != std::string::npos, setup.log());
+  BOOST_TEST(setup.log().find(" alerts=1 throttled=0 building_block_withheld=0 truncated=1 oversized=0 ") != std::string::npos, setup.log());
   BOOST_TEST(setup.log().find("rule[Boot File Copy]=1") != std::string::npos, setup.log());
   plugin.close_stdin();
   BOOST_TEST(plugin.wait(5s) == 0);

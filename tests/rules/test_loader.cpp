@@ -5,11 +5,13 @@
 
 #include "rules/rule_loader.h"
 #include "rules/ruleset.h"
+#include "loader_support.h"
 #include "support/temp_dir.h"
 
 using namespace auditeql;
 using rules::Diagnostics;
 using rules::LoadedRules;
+using testing::load_dirs;
 using testing::TempDir;
 
 namespace {
@@ -23,14 +25,6 @@ risk_score: 73
 query: |
   process where process.name == "cp"
 )";
-
-LoadedRules load_dirs(const std::vector<std::string>& rule_dirs, const std::vector<std::string>& exception_dirs,
-                      Diagnostics& d) {
-  rules::RuleSources sources;
-  for (const auto& r : rule_dirs) sources.rule_dirs.push_back({r, false});
-  for (const auto& e : exception_dirs) sources.exception_dirs.push_back({e, false});
-  return rules::load_rule_sources(sources, d);
-}
 
 bool has_message(const Diagnostics& d, const std::string& file, uint32_t line, uint32_t column,
                  const std::string& fragment) {
@@ -68,6 +62,9 @@ BOOST_AUTO_TEST_CASE(the_five_shipped_rules_load_with_their_metadata) {
   BOOST_TEST(by_name.at("Initramfs Extraction via CPIO")->threat.size() == 1u);
   BOOST_TEST(by_name.at("Manual Dracut Execution")->query.find("\"/bin/sh -c if command -v mkinitcpio*\"") != std::string::npos);
   for (const auto& r : loaded.rules) {
+    BOOST_TEST(r.version == 2);  // as Elastic's rule documents state
+    BOOST_TEST(r.license == "Elastic License v2");
+    BOOST_TEST((r.author == std::vector<std::string>{"Elastic"}));
     BOOST_TEST(!r.description.empty());
     BOOST_TEST(!r.references.empty());
     BOOST_TEST(r.tags.size() >= 8u);
