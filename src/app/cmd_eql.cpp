@@ -6,6 +6,7 @@
 
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/eql_sequence_runner.h"
 #include "eql/eql.h"
 #include "util/json_value.h"
 
@@ -21,11 +22,21 @@ event.category does not include the query's category do not match.
 
   auditeql events audit.log | auditeql eql --query 'process where process.name == "cpio"'
 
+A sequence or sample query prints one line per match instead: the indices of
+its events separated by spaces (a sequence's in order, a sample's in the order
+of its filters). Events are ordered as Elasticsearch orders them, by the
+timestamp field, then the tiebreaker field, then input order.
+
 Options:
   --query QUERY       the query text
   --query-file FILE   read the query from FILE
-  --check             only parse the query and print its kind
-                      (event, sequence or sample)
+  --check             only parse the query (and compile a sequence or
+                      sample) and print its kind (event, sequence or sample)
+  --timestamp-field F      sequences, samples: the event time, ISO-8601 or
+                           epoch milliseconds (default @timestamp)
+  --tiebreaker-field F     orders events with equal timestamps (integers)
+  --size N                 print at most N matches (default 10)
+  --max-samples-per-key N  samples per join key (default 1)
   --help              show this help
 
 Exit status: 0 success, 1 an event line was not valid JSON or input was
@@ -71,6 +82,8 @@ int run_eql(const std::vector<std::string>& args) {
   parser.flag("--check", &check_only);
   parser.option("--query", &query_text);
   parser.option("--query-file", &query_file);
+  EqlJoinArgs join;
+  add_eql_join_options(parser, join);
   std::string error;
   if (!parser.parse(args, inputs, error)) {
     std::cerr << "auditeql eql: " << error << "\n" << kEqlUsage;
@@ -100,6 +113,7 @@ int run_eql(const std::vector<std::string>& args) {
     std::cerr << eql::format_error(e, query_text, source_name) << "\n";
     return 2;
   }
+  if (query.kind != eql::QueryKind::Event) return run_eql_join(query, query_text, source_name, join, inputs, check_only);
   if (check_only) {
     std::cout << kind_name(query.kind) << "\n";
     return 0;
