@@ -6,10 +6,13 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "app/commands.h"
+#include "app/eql_sequence_runner.h"
 #include "app/options.h"
 #include "eql/eql.h"
+#include "rules/field_check.h"
 #include "util/file.h"
 #include "util/json_value.h"
 
@@ -24,37 +27,43 @@ dotted keys), and prints for each event "<index><TAB>true" or
 "<index><TAB>false", counting events from 0. Events whose event.category does
 not include the query's category do not match.
 
+A sequence or sample query prints one line per match instead: the indices of
+its events separated by spaces (a sequence's in order, a sample's in the order
+of its filters). Events are ordered as Elasticsearch orders them, by the
+timestamp field, then the tiebreaker field, then input order.
+
   auditeql events audit.log | auditeql eql --query 'process where process.name == "cpio"'
 )";
 
-constexpr const char* kEqlOutro = R"(Exit status: 0 success, 1 an event line was not valid JSON or input was
-unreadable, 2 the query does not parse or cannot be evaluated.
+constexpr const char* kEqlOutro = R"(Field names must be known: ECS, the fields auditeql sets, Elastic Defend's and
+Auditd Manager's (`?name` excepted, which Elasticsearch reads as null when the
+field does not exist).
+
+Exit status: 0 success, 1 an event line was not valid JSON or input was
+unreadable, 2 the query does not parse, names an unknown field or cannot be
+evaluated.
 )";
 
-// The schema queries are compiled against and events are read with: any
-// field name is accepted for now. Validating names (against the ECS field
-// registry) belongs here, the one place that picks it.
-using EventSchema = eql::DynamicSchema;
-
-// Sequences and samples parse and their stages compile, but auditeql has no
-// engine that evaluates them yet; this is the one place that says so.
-std::string not_evaluated_yet(eql::QueryKind kind) {
-  return "note: auditeql cannot evaluate " + std::string(eql::to_string(kind)) +
-         " queries yet (their stages were checked)";
+// Every condition of the query: the event filter, or each stage and `until`.
+std::vector<const eql::Condition*> conditions_of(const eql::Query& query) {
+  if (query.kind == eql::QueryKind::Event) return {&query.event.condition};
+  std::vector<const eql::Condition*> out;
+  for (const auto& stage : query.stages) out.push_back(&stage.filter.condition);
+  if (query.until) out.push_back(&query.until->filter.condition);
+  return out;
 }
 
-// Everything --check can find out without events: the query parses, its
-// functions exist with the right arguments, its regexes and CIDR blocks are
-// valid. Throws eql::Error.
-void check_compiles(const eql::Query& query, EventSchema& schema) {
-  if (query.kind == eql::QueryKind::Event) {
-    eql::compile(query, schema);
-    return;
+// An unknown field is an error, as in Elasticsearch ("Unknown column"). A
+// name is known when it is a field of the schemas Elastic's rules are
+// written for, or, as the index mapping is in Elasticsearch, when one of the
+// events has it (null when there are no events: --check).
+void check_field_names(const eql::Query& query, const EventLines* events) {
+  for (const eql::Condition* condition : conditions_of(query)) {
+    for (const auto& ref : rules::field_references(*condition->root, ecs::kAllKinds, rules::RuleSchema::Elastic)) {
+      if (ref.standing != rules::FieldStanding::Unknown || (events != nullptr && events->has_field(ref.name))) continue;
+      throw eql::Error(ref.pos, rules::describe_unknown_field(ref) + (events != nullptr ? ", and no event has it" : ""));
+    }
   }
-  for (const auto& stage : query.stages) {
-    eql::compile_condition(stage.filter.condition, schema, stage.filter.category);
-  }
-  if (query.until) eql::compile_condition(query.until->filter.condition, schema, query.until->filter.category);
 }
 
 bool in_category(const eql::CompiledQuery& query, const eql::Document& event, eql::FieldId category) {
@@ -67,40 +76,28 @@ bool in_category(const eql::CompiledQuery& query, const eql::Document& event, eq
   return false;
 }
 
-// Prints "<index>\t<verdict>" per event line of `fd`. 1 when a line is not
-// a JSON object or the input cannot be read, else 0.
-int evaluate(const eql::CompiledQuery& compiled, EventSchema& schema, int fd, const std::string& input_name) {
+// Prints "<index>\t<verdict>" per event line of `events`. 1 when a line is
+// not a JSON object, else 0.
+int evaluate(const eql::CompiledQuery& compiled, eql::DynamicSchema& schema, const EventLines& events) {
   const eql::FieldId category = schema.resolve("event.category");
   int status = 0;
-  uint64_t index = 0, line_number = 0;
   std::string out;
-  std::string error;
-  const bool read_all = util::read_lines(
-      fd,
-      [&](std::string_view line) {
-        ++line_number;
-        if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
-        const uint64_t this_index = index++;
-        try {
-          const auto event = eql::JsonDocument::parse(line, schema);
-          const bool match = in_category(compiled, event, category) && compiled.matches(event);
-          out += std::to_string(this_index) + (match ? "\ttrue\n" : "\tfalse\n");
-        } catch (const util::JsonError& e) {
-          std::cerr << "auditeql eql: line " << line_number << ", column " << e.column << ": not a JSON object: "
-                    << e.detail << "\n";
-          status = 1;
-        }
-        if (out.size() > 65536) {
-          std::cout << out;
-          out.clear();
-        }
-      },
-      error);
+  events.each([&](size_t index, std::string_view line, uint64_t line_number) {
+    try {
+      const auto event = eql::JsonDocument::parse(line, schema);
+      const bool match = in_category(compiled, event, category) && compiled.matches(event);
+      out += std::to_string(index) + (match ? "\ttrue\n" : "\tfalse\n");
+    } catch (const util::JsonError& e) {
+      std::cerr << "auditeql eql: line " << line_number << ", column " << e.column << ": not a JSON object: "
+                << e.detail << "\n";
+      status = 1;
+    }
+    if (out.size() > 65536) {
+      std::cout << out;
+      out.clear();
+    }
+  });
   std::cout << out << std::flush;
-  if (!read_all) {
-    std::cerr << "auditeql eql: cannot read " << input_name << ": " << error << "\n";
-    return 1;
-  }
   return status;
 }
 
@@ -110,13 +107,15 @@ int run_eql(const std::vector<std::string>& args) {
   bool check_only = false;
   std::string query_text, query_file;
   std::vector<std::string> inputs;
+  EqlJoinArgs join;
   CommandLine cli("eql", kEqlIntro, kEqlOutro);
   cli.text("query", "QUERY", &query_text, "the query text")
       .text("query-file", "FILE", &query_file, "read the query from FILE")
       .flag("check", &check_only,
             "only check the query (parse and compile it, no events read) and print its kind: event, sequence or "
-            "sample")
-      .arguments(&inputs, 1);
+            "sample");
+  add_eql_join_options(cli, join);
+  cli.arguments(&inputs, 1);
   if (const auto status = cli.parse(args)) return *status;
   if (query_text.empty() == query_file.empty()) return cli.usage_error("give exactly one of --query and --query-file");
 
@@ -132,36 +131,33 @@ int run_eql(const std::vector<std::string>& args) {
     source_name = query_file;
   }
 
-  EventSchema schema;
   eql::Query query;
-  eql::CompiledQuery compiled;
+  std::optional<EventLines> events;
   try {
     query = eql::parse_query(query_text);
-    if (check_only) {
-      check_compiles(query, schema);
-    } else {
-      compiled = eql::compile(query, schema);
-    }
+    if (!check_only) events.emplace(inputs.empty() ? "-" : inputs.front());
+    check_field_names(query, events ? &*events : nullptr);
+  } catch (const eql::Error& e) {
+    std::cerr << eql::format_error(e, query_text, source_name) << "\n";
+    return 2;
+  }
+  if (!events) events.emplace("/dev/null");
+  if (query.kind != eql::QueryKind::Event) return run_eql_join(query, query_text, source_name, join, *events, check_only);
+
+  eql::DynamicSchema schema;
+  eql::CompiledQuery compiled;
+  try {
+    compiled = eql::compile(query, schema);
   } catch (const eql::Error& e) {
     std::cerr << eql::format_error(e, query_text, source_name) << "\n";
     return 2;
   }
   if (check_only) {
     std::cout << eql::to_string(query.kind) << "\n";
-    if (query.kind != eql::QueryKind::Event) std::cerr << not_evaluated_yet(query.kind) << "\n";
     return 0;
   }
-
-  const std::string input = inputs.empty() ? "-" : inputs.front();
-  if (input == "-") return evaluate(compiled, schema, STDIN_FILENO, "standard input");
-  const int fd = ::open(input.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    std::cerr << "auditeql eql: cannot read " << input << ": " << std::strerror(errno) << "\n";
-    return 1;
-  }
-  const int status = evaluate(compiled, schema, fd, input);
-  ::close(fd);
-  return status;
+  const int status = evaluate(compiled, schema, *events);
+  return events->read_error() ? 1 : status;
 }
 
 }  // namespace auditeql::app

@@ -14,6 +14,9 @@ constexpr SchemaField kElasticDefendFields[] = {
 constexpr SchemaField kAuditdManagerFields[] = {
 #include "ecs/generated/auditd_manager_fields.inc"
 };
+constexpr SchemaField kKubernetesAuditFields[] = {
+#include "ecs/generated/kubernetes_audit_fields.inc"
+};
 
 const SchemaField* find_exact(std::span<const SchemaField> fields, std::string_view name) {
   const auto it = std::lower_bound(fields.begin(), fields.end(), name,
@@ -88,6 +91,7 @@ std::string_view to_string(Schema schema) {
     case Schema::Ecs: return "ECS";
     case Schema::ElasticDefend: return "Elastic Defend";
     case Schema::AuditdManager: return "Auditd Manager";
+    case Schema::KubernetesAudit: return "Kubernetes audit logs";
   }
   return "";
 }
@@ -97,6 +101,7 @@ std::span<const SchemaField> fields_of(Schema schema) {
     case Schema::Ecs: return kEcsFields;
     case Schema::ElasticDefend: return kElasticDefendFields;
     case Schema::AuditdManager: return kAuditdManagerFields;
+    case Schema::KubernetesAudit: return kKubernetesAuditFields;
   }
   return {};
 }

@@ -48,8 +48,10 @@ struct SchemaField {
 
 // The schemas whose field names auditeql knows. ECS is the base; Elastic's
 // own rules are written for Elastic Defend's extension of it (process.Ext.*,
-// file.Ext.*...) and, for those on auditd data, for Auditd Manager's auditd.*.
-enum class Schema : uint8_t { Ecs, ElasticDefend, AuditdManager };
+// file.Ext.*...), for those on auditd data for Auditd Manager's auditd.*,
+// and for the few on Kubernetes audit logs for that integration's fields.
+enum class Schema : uint8_t { Ecs, ElasticDefend, AuditdManager, KubernetesAudit };
+inline constexpr Schema kElasticSchemas[] = {Schema::ElasticDefend, Schema::AuditdManager, Schema::KubernetesAudit};
 std::string_view to_string(Schema schema);
 
 // Every field of a schema, sorted by name.

@@ -522,9 +522,13 @@ CompiledQuery compile(const Query& query, Schema& schema) {
     throw Error(query.pos, std::string(to_string(query.kind)) + " queries are not evaluated yet");
   if (!query.pipes.empty())
     throw Error(query.pipes.front().pos, "pipes ('| " + query.pipes.front().name + "') are not evaluated yet");
+  return compile_filter(query.event, schema);
+}
+
+CompiledQuery compile_filter(const EventFilter& filter, Schema& schema) {
   CompiledQuery compiled;
-  compiled.category_ = query.event.category;
-  compiled.condition_ = compile_condition(query.event.condition, schema, query.event.category);
+  compiled.category_ = filter.category;
+  compiled.condition_ = compile_condition(filter.condition, schema, filter.category);
   return compiled;
 }
 

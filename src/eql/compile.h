@@ -69,17 +69,22 @@ class CompiledQuery {
   const CompiledCondition& condition() const { return condition_; }
 
  private:
-  friend CompiledQuery compile(const Query& query, Schema& schema);
+  friend CompiledQuery compile_filter(const EventFilter& filter, Schema& schema);
   std::string category_;
   CompiledCondition condition_;
 };
 
 // Compiles an event query. Throws Error for sequence and sample queries
 // ("sequence queries are not evaluated yet", "sample queries are not
-// evaluated yet"), pipes, unknown functions, wrong argument counts or
-// literal types, invalid regexes or CIDR blocks and non-boolean conditions,
-// each at the position of the offending piece of the query.
+// evaluated yet": they compile with compile_join() in eql/join_query.h),
+// pipes, unknown functions, wrong argument counts or literal types, invalid
+// regexes or CIDR blocks and non-boolean conditions, each at the position of
+// the offending piece of the query.
 CompiledQuery compile(const Query& query, Schema& schema);
+
+// Compiles one `CATEGORY where CONDITION` filter (an event query's, or one
+// stage of a sequence or sample). Throws Error.
+CompiledQuery compile_filter(const EventFilter& filter, Schema& schema);
 
 // Compiles a bare condition (rule exceptions, sequence stages). Throws Error.
 // `category` is the event category the condition will only ever see (a

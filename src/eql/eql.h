@@ -1,5 +1,5 @@
-// The EQL engine: parse Elasticsearch EQL queries and evaluate single-event
-// queries against events.
+// The EQL engine: parse Elasticsearch EQL queries and evaluate them against
+// events: single-event queries per event, sequences and samples over a stream.
 //
 //   Query query = parse_query(R"(process where process.name : "cp*")");
 //   CompiledQuery rule = compile(query, schema);   // once
@@ -18,11 +18,19 @@
 //   eql/values.h         FieldId, Schema, Scalar, FieldValues, Document
 //   eql/compile.h        compile(), compile_condition(), CompiledQuery
 //   eql/json_document.h  DynamicSchema, JsonDocument (events given as JSON)
+//   eql/join_query.h     compile_join(): sequence and sample queries, join keys
+//   eql/sequence.h       SequenceMatcher: sequences over a stream of events
+//   eql/sample.h         SampleMatcher: samples over a stream of events
+//   eql/json_join.h      JsonJoinEvaluator: sequences and samples over JSON events
 #pragma once
 
 #include "eql/ast.h"
 #include "eql/compile.h"
 #include "eql/error.h"
+#include "eql/join_query.h"
 #include "eql/json_document.h"
+#include "eql/json_join.h"
 #include "eql/parser.h"
+#include "eql/sample.h"
+#include "eql/sequence.h"
 #include "eql/values.h"

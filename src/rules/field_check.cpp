@@ -48,7 +48,7 @@ void for_each_field(const eql::ExprPtr& e, OnField&& on_field) {
 
 // Which of Elastic's schemas beyond ECS has `name`, if any.
 std::string_view elastic_schema_of(std::string_view name) {
-  for (const auto schema : {ecs::Schema::ElasticDefend, ecs::Schema::AuditdManager}) {
+  for (const auto schema : ecs::kElasticSchemas) {
     if (ecs::find_field(schema, name) != nullptr) return ecs::to_string(schema);
   }
   return {};

@@ -140,7 +140,7 @@ void apply_rule_keys(const YamlSource& src, const YAML::Node& root, RuleDefiniti
       rule.schema = RuleSchema::Elastic;
     } else {
       src.error(root["schema"], "schema must be ecs (the default) or elastic (the query is Elastic's, written for "
-                                "Elastic Defend's and Auditd Manager's fields too)", d);
+                                "Elastic Defend's, Auditd Manager's and Kubernetes audit fields too)", d);
     }
   }
   if (auto v = src.strings(root, "tags", d)) rule.tags = *v;

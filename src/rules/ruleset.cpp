@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "eql/join_query.h"
 #include "eql/parser.h"
 #include "rules/field_check.h"
 
@@ -84,10 +85,18 @@ std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinitio
   }
 }
 
-// The rule's query parsed into `parsed` (the rule index is built from its
-// syntax tree) and compiled, after checking that every field it names is
-// known; its field references go to `refs`. Errors are reported unless `d`
-// is null.
+std::vector<const eql::EventFilter*> join_filters(const eql::Query& query) {
+  std::vector<const eql::EventFilter*> out;
+  for (const auto& stage : query.stages) out.push_back(&stage.filter);
+  if (query.until) out.push_back(&query.until->filter);
+  return out;
+}
+
+// Parses the rule's query into `parsed` (the rule index is built from its
+// syntax tree), checks that every field it names is known (its field
+// references go to `refs`) and compiles it: an event query into the
+// result, a sequence or sample only to check it. Errors are reported
+// unless `d` is null; nullopt then, and for a sequence or sample.
 std::optional<eql::CompiledQuery> compile_query(const RuleDefinition& rule, EcsSchema& schema, eql::Query& parsed,
                                                 std::vector<FieldReference>& refs, Diagnostics* d) {
   Diagnostics ignored;
@@ -98,8 +107,16 @@ std::optional<eql::CompiledQuery> compile_query(const RuleDefinition& rule, EcsS
     if (parsed.kind == eql::QueryKind::Event) {
       refs = field_references(*parsed.event.condition.root, ecs::kinds_of_category(parsed.event.category), rule.schema);
       if (!report_unknown_fields(refs, rule.query_where, label, out)) return std::nullopt;
+      return eql::compile(parsed, schema);
     }
-    return eql::compile(parsed, schema);
+    bool known = true;
+    for (const auto* filter : join_filters(parsed)) {
+      const auto stage_refs =
+          field_references(*filter->condition.root, ecs::kinds_of_category(filter->category), rule.schema);
+      known = report_unknown_fields(stage_refs, rule.query_where, label, out) && known;
+    }
+    if (known) eql::compile_join(parsed, schema);
+    return std::nullopt;
   } catch (const eql::Error& e) {
     report_at(rule.query_where, e.pos, label + e.detail, out);
     return std::nullopt;
@@ -128,8 +145,8 @@ bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& d) {
     eql::Query parsed;
     std::vector<FieldReference> refs;
     const auto query = compile_query(rule, schema, parsed, refs, &d);
-    if (!query) return false;
-    category = query->category();
+    if (d.error_count() != errors_before) return false;
+    category = query ? std::string(query->category()) : std::string("any");
   } else {
     category = exception_category(&rule, schema);
   }
@@ -183,8 +200,17 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     auto rule = std::make_unique<CompiledRule>();
     eql::Query query;
     std::vector<FieldReference> refs;
+    const size_t errors_before = d.error_count();
     auto compiled = compile_query(definition, schema, query, refs, &d);
-    if (!compiled) continue;
+    if (!compiled) {
+      if (d.error_count() == errors_before) {
+        report_at(definition.query_where, query.pos,
+                  "rule " + definition.id + " (" + definition.name + "): " + std::string(eql::to_string(query.kind)) +
+                      " rules are not evaluated yet",
+                  d);
+      }
+      continue;
+    }
     rule->query = std::move(*compiled);
     // An exception that is refused is left out and the rule runs without
     // it: more alerts, never fewer. (The loader already refuses the whole

@@ -9,47 +9,16 @@
 #include <vector>
 
 #include "eql_test_support.h"
+#include "rule_corpus.h"
 #include "util/json_value.h"
 
 using namespace auditeql::eql;
 using auditeql::util::JsonValue;
+using eqltest::load_rules;
+using eqltest::Rule;
+using eqltest::rule_named;
 
 namespace {
-
-struct Rule {
-  std::string file;
-  std::string kind;
-  std::vector<std::string> categories;
-  std::string query;
-};
-
-std::vector<Rule> load_rules() {
-  std::ifstream in(std::string(AUDITEQL_TEST_DATA_DIR) + "/elastic-linux-eql-rules.jsonl");
-  BOOST_REQUIRE_MESSAGE(in, "cannot open tests/data/elastic-linux-eql-rules.jsonl");
-  std::vector<Rule> rules;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const JsonValue record = auditeql::util::parse_json(line);
-    Rule rule;
-    rule.file = record.find("file")->as_string();
-    rule.kind = record.find("query_kind")->as_string();
-    for (const JsonValue& c : record.find("event_categories")->as_array()) rule.categories.push_back(c.as_string());
-    rule.query = record.find("query")->as_string();
-    rules.push_back(std::move(rule));
-  }
-  return rules;
-}
-
-const Rule& rule_named(const std::vector<Rule>& rules, std::string_view file_suffix) {
-  for (const Rule& r : rules) {
-    if (r.file.size() >= file_suffix.size() &&
-        r.file.compare(r.file.size() - file_suffix.size(), file_suffix.size(), file_suffix) == 0)
-      return r;
-  }
-  BOOST_FAIL("rule not found: " << file_suffix);
-  throw std::logic_error("unreachable");
-}
 
 constexpr const char* kProcessEvent = R"({
   "@timestamp": "2024-05-01T10:00:00Z",

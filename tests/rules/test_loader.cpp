@@ -150,7 +150,7 @@ query: |
   auto loaded = load_dirs({dir.str() + "/rules"}, {}, d);
   const auto set = rules::Ruleset::compile(loaded, d);
   BOOST_TEST(set.size() == 0u);
-  BOOST_TEST(d.format().find("sequence queries are not evaluated yet") != std::string::npos, d.format());
+  BOOST_TEST(d.format().find("sequence rules are not evaluated yet") != std::string::npos, d.format());
   BOOST_TEST(d.format().find("seq-1 (Some Sequence)") != std::string::npos, d.format());
 }
 
