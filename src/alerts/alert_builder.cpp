@@ -106,10 +106,11 @@ void render(const ecs::Event& event, const rules::CompiledRule& compiled, uint64
   w.set_limits(limits);
   ecs::write_subject_fields(w, event);
   w.set_limits({});
-  if (throttled_before > 0) {
+  if (throttled_before > 0 || ecs::has_auditeql_fields(event)) {
     w.key("auditeql");
     w.begin_object();
-    w.field("alerts_dropped_before", throttled_before);
+    ecs::write_auditeql_fields(w, event);
+    if (throttled_before > 0) w.field("alerts_dropped_before", throttled_before);
     w.end_object();
   }
   w.end_object();

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/args.h"
+#include "app/audit_rules.h"
 #include "app/commands.h"
 #include "normalize/pipeline.h"
 #include "app/input.h"
@@ -24,6 +25,13 @@ file reads standard input. A summary goes to standard error.
 Options:
   --host-name NAME   host.name for records without a node= prefix
                      (default: this machine's name)
+  --audit-rules FILE the audit rules the log was recorded with (repeatable),
+                     to place files created relative to a directory fd in a
+                     directory the log never names (see `auditeql replay
+                     --help`). Default: /etc/audit/rules.d/*.rules, then
+                     the bundled rules.
+  --host-inodes      also learn the watched directories from this host's
+                     file system (only for a log of this host)
   --help             show this help
 )";
 
@@ -32,9 +40,12 @@ Options:
 int run_events(const std::vector<std::string>& args) {
   bool help = false;
   std::string host_name;
+  AuditRulesSources audit_rules;
   ArgParser parser;
   parser.flag("--help", &help);
   parser.option("--host-name", &host_name);
+  parser.repeated("--audit-rules", &audit_rules.files);
+  parser.flag("--host-inodes", &audit_rules.host_inodes);
   std::vector<std::string> files;
   std::string error;
   if (!parser.parse(args, files, error)) {
@@ -56,6 +67,7 @@ int run_events(const std::vector<std::string>& args) {
     ecs::append_event_json(line, event);
     out.line(line);
   });
+  if (!configure_watches(audit_rules, pipeline.normalizer(), "events")) return 2;
   int status = 0;
   for (const auto& file : files) {
     if (!feed_input(file, pipeline, error)) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "app/args.h"
+#include "app/audit_rules.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/detector.h"
@@ -23,7 +24,7 @@ constexpr const char* kReplayUsage = R"(Usage: auditeql replay [OPTIONS] [FILE|-
 Replays raw audit records (audit.log, or `ausearch --raw` output) through the
 rules and prints each alert as one line of ECS JSON on standard output: the
 alerts the plugin would have raised live. A summary (events, alerts per rule,
-skipped records, unknown parents) goes to standard error.
+skipped records, unknown parents, inferred paths) goes to standard error.
 
   ausearch --raw -ts 11/20/2026 -te 11/21/2026 | auditeql replay -
 
@@ -35,6 +36,16 @@ Options:
   --config FILE        take rule/exception directories and limits from FILE
   --host-name NAME     host.name for records without a node= prefix
   --max-alert-bytes N  shorten alerts longer than N bytes (default: no limit)
+  --audit-rules FILE   the audit rules the log was recorded with (repeatable):
+                       a file created relative to a directory fd in a
+                       directory the log never names is placed under the
+                       directory watched by the rule of its audit key, and
+                       marked auditeql.file_path_inferred. Default: every
+                       /etc/audit/rules.d/*.rules, then the bundled rules.
+  --host-inodes        also learn the directories of the watched trees from
+                       this host's file system, as the plugin does. Only for
+                       a log of this host: inode numbers of another host, or
+                       of directories since replaced, give wrong paths.
   --help               show this help
 
 Exit status: 0 success, 1 an input could not be read, 2 usage or rule errors.
@@ -58,6 +69,7 @@ std::string summary(const Detector& detector, const normalize::PipelineStats& st
 
 int run_replay(const std::vector<std::string>& args) {
   bool help = false;
+  AuditRulesSources audit_rules;
   std::vector<std::string> rule_dirs, exception_dirs, files;
   std::string config_path, host_name, max_alert_bytes;
   ArgParser parser;
@@ -67,6 +79,8 @@ int run_replay(const std::vector<std::string>& args) {
   parser.option("--config", &config_path);
   parser.option("--host-name", &host_name);
   parser.option("--max-alert-bytes", &max_alert_bytes);
+  parser.repeated("--audit-rules", &audit_rules.files);
+  parser.flag("--host-inodes", &audit_rules.host_inodes);
   std::string error;
   if (!parser.parse(args, files, error)) {
     std::cerr << "auditeql replay: " << error << "\n" << kReplayUsage;
@@ -124,6 +138,7 @@ int run_replay(const std::vector<std::string>& args) {
   options.normalizer.process_table_capacity = config.process_table_size;
   options.normalizer.inode_map_capacity = config.inode_map_size;
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) { detector.on_event(event); });
+  if (!configure_watches(audit_rules, pipeline.normalizer(), "replay")) return 2;
   int status = 0;
   for (const auto& file : files) {
     if (!feed_input(file, pipeline, error)) {

@@ -46,6 +46,9 @@ std::string describe(const normalize::PipelineStats& s) {
   out << ", " << s.events.events << " events; " << s.normalized.process_starts << " process starts, "
       << s.normalized.file_creations << " file creations, " << s.normalized.file_renames << " renames, "
       << s.normalized.forks << " forks; " << s.normalized.unknown_parents << " unknown parents";
+  if (s.normalized.inferred_paths > 0) {
+    out << ", " << s.normalized.inferred_paths << " paths inferred from audit keys";
+  }
   if (s.normalized.unresolved_paths > 0) out << ", " << s.normalized.unresolved_paths << " unresolved paths";
   if (s.events.malformed + s.events.bad_values > 0) {
     out << ", " << (s.events.malformed + s.events.bad_values) << " malformed records in events";

@@ -112,6 +112,12 @@ void write_subject_fields(util::JsonWriter& w, const Event& e) {
   w.end_object();
 }
 
+bool has_auditeql_fields(const Event& e) { return e.file_path_inferred; }
+
+void write_auditeql_fields(util::JsonWriter& w, const Event& e) {
+  if (e.file_path_inferred) w.field("file_path_inferred", true);
+}
+
 void append_event_json(std::string& out, const Event& e) {
   util::JsonWriter w(out);
   w.begin_object();
@@ -123,6 +129,12 @@ void append_event_json(std::string& out, const Event& e) {
   write_classification(w, e);
   w.end_object();
   write_subject_fields(w, e);
+  if (has_auditeql_fields(e)) {
+    w.key("auditeql");
+    w.begin_object();
+    write_auditeql_fields(w, e);
+    w.end_object();
+  }
   w.end_object();
 }
 

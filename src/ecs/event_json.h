@@ -15,6 +15,12 @@ void write_classification(util::JsonWriter& w, const Event& e);
 // inside an open top-level object. Unknown values are left out, never faked.
 void write_subject_fields(util::JsonWriter& w, const Event& e);
 
+// auditeql's own fields of the event (auditeql.file_path_inferred), for
+// inside an open "auditeql" object; an alert adds its own members to the
+// same object. has_auditeql_fields: whether there is any to write.
+bool has_auditeql_fields(const Event& e);
+void write_auditeql_fields(util::JsonWriter& w, const Event& e);
+
 // One complete single-line document: {"@timestamp":…,"event":{"kind":"event",…},…}
 void append_event_json(std::string& out, const Event& e);
 

@@ -19,7 +19,9 @@ enum class SyscallKind : uint8_t {
 };
 
 // What the event means for auditeql; everything else is counted and dropped.
-enum class EventClass : uint8_t { Other, Exec, Fork, FileCreate, FileRename };
+// A DirectoryOpen tells where a directory is (its inode and the name it was
+// opened by), for later names relative to a descriptor of it.
+enum class EventClass : uint8_t { Other, Exec, Fork, FileCreate, FileRename, DirectoryOpen };
 
 enum class NameType : uint8_t { Unknown, Normal, Parent, Create, Delete, Other };
 

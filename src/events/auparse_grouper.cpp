@@ -123,6 +123,22 @@ bool is_fork(SyscallKind k) {
   return k == SyscallKind::Clone || k == SyscallKind::Clone3 || k == SyscallKind::Fork || k == SyscallKind::Vfork;
 }
 
+bool is_open(SyscallKind k) { return k == SyscallKind::Open || k == SyscallKind::Openat || k == SyscallKind::Openat2; }
+
+// An open that created nothing and whose object is a directory: what
+// opendir(), `tar -C DIR` and `cp FILE DIR/` do before creating names
+// relative to the descriptor (they are recorded when an audit rule asks for
+// directory opens, see rules.d/auditeql.rules).
+bool opens_directory(const AuditEvent& ev) {
+  if (!is_open(ev.syscall_kind)) return false;
+  bool directory = false;
+  for (const auto& p : ev.paths) {
+    if (p.nametype == NameType::Create) return false;
+    directory = directory || (p.nametype == NameType::Normal && p.is_directory() && p.has_name && p.has_inode);
+  }
+  return directory;
+}
+
 }  // namespace
 
 Decoded decode_audit_value(std::string_view raw, std::string& out) {
@@ -452,6 +468,11 @@ void AuparseGrouper::classify() {
     return;
   }
   if (!ev.success || !(is_creation(k) || is_rename(k))) return;
+  if (opens_directory(ev)) {
+    ev.event_class = EventClass::DirectoryOpen;
+    ++stats_.directory_opens;
+    return;
+  }
   bool creates = false;
   for (const auto& p : ev.paths) creates = creates || p.nametype == NameType::Create;
   if (!creates) return;

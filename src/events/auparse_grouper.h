@@ -30,6 +30,7 @@ struct EventStats {
   uint64_t forks = 0;
   uint64_t file_creates = 0;
   uint64_t file_renames = 0;
+  uint64_t directory_opens = 0;
   uint64_t failed_execs = 0;    // success=no probes, never process starts
   uint64_t thread_clones = 0;   // clone(CLONE_THREAD): not a new process
   uint64_t malformed = 0;       // relevant events lacking a field they need
