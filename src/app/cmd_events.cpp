@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "app/audit_rules.h"
 #include "app/commands.h"
 #include "normalize/pipeline.h"
 #include "app/input.h"
@@ -26,9 +27,16 @@ file reads standard input. A summary goes to standard error.
 
 int run_events(const std::vector<std::string>& args) {
   std::string host_name;
+  AuditRulesSources audit_rules;
   std::vector<std::string> files;
   CommandLine cli("events", kEventsIntro);
   cli.text("host-name", "NAME", &host_name, "host.name for records without a node= prefix (default: this machine's name)")
+      .texts("audit-rules", "FILE", &audit_rules.files,
+             "the audit rules the log was recorded with (repeatable), to place files created relative to a directory "
+             "fd in a directory the log never names (see `auditeql replay --help`). Default: "
+             "/etc/audit/rules.d/*.rules, then the bundled rules.")
+      .flag("host-inodes", &audit_rules.host_inodes,
+            "also learn the watched directories from this host's file system (only for a log of this host)")
       .arguments(&files);
   if (const auto status = cli.parse(args)) return *status;
   if (files.empty()) files.push_back("-");
@@ -42,6 +50,7 @@ int run_events(const std::vector<std::string>& args) {
     ecs::append_event_json(line, event);
     out.line(line);
   });
+  if (!configure_watches(audit_rules, pipeline.normalizer(), "events")) return 2;
   int status = 0;
   std::string error;
   for (const auto& file : files) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/audit_rules.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/detector.h"
@@ -24,7 +25,7 @@ constexpr const char* kReplayIntro = R"(Usage: auditeql replay [OPTIONS] [FILE|-
 Replays raw audit records (audit.log, or `ausearch --raw` output) through the
 rules and prints each alert as one line of ECS JSON on standard output: the
 alerts the plugin would have raised live. A summary (events, alerts per rule,
-skipped records, unknown parents) goes to standard error.
+skipped records, unknown parents, inferred paths) goes to standard error.
 
   ausearch --raw -ts 11/20/2026 -te 11/21/2026 | auditeql replay -
 )";
@@ -49,6 +50,7 @@ std::string summary(const Detector& detector, const normalize::PipelineStats& st
 }  // namespace
 
 int run_replay(const std::vector<std::string>& args) {
+  AuditRulesSources audit_rules;
   std::vector<std::string> rule_dirs, exception_dirs, files;
   std::string config_path, host_name;
   std::optional<uint64_t> max_alert_bytes;
@@ -61,6 +63,10 @@ int run_replay(const std::vector<std::string>& args) {
       .text("host-name", "NAME", &host_name, "host.name for records without a node= prefix")
       .number("max-alert-bytes", "N", &max_alert_bytes, kMinAlertBytes, kMaxAlertBytes,
               "shorten alerts longer than N bytes; without it, no limit")
+      .texts("audit-rules", "FILE", &audit_rules.files,
+             "the audit rules the log was recorded with (repeatable): a file created relative to a directory fd in a directory the log never names is placed under the directory watched by the rule of its audit key, and marked auditeql.file_path_inferred. Default: every /etc/audit/rules.d/*.rules, then the bundled rules.")
+      .flag("host-inodes", &audit_rules.host_inodes,
+            "also learn the directories of the watched trees from this host's file system, as the plugin does. Only for a log of this host: inode numbers of another host, or of directories since replaced, give wrong paths.")
       .arguments(&files);
   if (const auto status = cli.parse(args)) return *status;
   if (files.empty()) files.push_back("-");
@@ -105,6 +111,7 @@ int run_replay(const std::vector<std::string>& args) {
   options.normalizer.process_table_capacity = config.process_table_size;
   options.normalizer.inode_map_capacity = config.inode_map_size;
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) { detector.on_event(event); });
+  if (!configure_watches(audit_rules, pipeline.normalizer(), "replay")) return 2;
   int status = 0;
   std::string error;
   for (const auto& file : files) {

@@ -50,6 +50,9 @@ std::string describe(const normalize::PipelineStats& s) {
       << ", " << counted(s.normalized.file_creations, "file creation") << ", "
       << counted(s.normalized.file_renames, "rename") << ", " << counted(s.normalized.forks, "fork") << "; "
       << counted(s.normalized.unknown_parents, "unknown parent");
+  if (s.normalized.inferred_paths > 0) {
+    out << ", " << counted(s.normalized.inferred_paths, "path") << " inferred from audit keys";
+  }
   if (s.normalized.unresolved_paths > 0) out << ", " << counted(s.normalized.unresolved_paths, "unresolved path");
   if (s.events.malformed + s.events.bad_values > 0) {
     out << ", " << counted(s.events.malformed + s.events.bad_values, "malformed record") << " in events";

@@ -58,6 +58,9 @@ struct Event {
   std::string user_name;
 
   std::string file_path;  // file events only; absolute unless it could not be resolved
+  // auditeql.file_path_inferred: file_path was placed under the watched
+  // directory of the audit key, the log naming no directory for the name.
+  bool file_path_inferred = false;
 
   std::string_view file_name() const;
   std::string_view file_directory() const;

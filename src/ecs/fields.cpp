@@ -87,6 +87,11 @@ constexpr EventField kFields[] = {
     {"auditd.key", FieldType::Keyword, false, kAll, [](const Event& e, FieldScratch&) { return text_or_none(e.key); }, nullptr},
     {"auditd.sequence", FieldType::Long, false, kAll,
      [](const Event& e, FieldScratch&) { return FieldValues::of(static_cast<int64_t>(e.sequence)); }, nullptr},
+    // The log named no directory for a name created through a directory fd:
+    // file.path was placed under the watched directory of the audit key.
+    {"auditeql.file_path_inferred", FieldType::Boolean, false, kFile,
+     [](const Event& e, FieldScratch&) { return e.file_path_inferred ? FieldValues::of(true) : FieldValues::none(); },
+     nullptr},
     constant_field<&kVersion>("ecs.version"),
     {"event.action", FieldType::Keyword, false, kAll, by_kind<action_of>, action_of},
     {"event.category", FieldType::Keyword, true, kAll, by_kind<category_of>, category_of},

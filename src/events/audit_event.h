@@ -41,6 +41,9 @@ enum class EventClass : uint8_t {
   ProcessEnd,      // exit_group
   Signal,          // kill, tkill, tgkill
   ProcessControl,  // prctl
+  // An open of a directory: where it is (its inode and the name it was
+  // opened by), for later names relative to a descriptor of it.
+  DirectoryOpen,
 };
 
 enum class NameType : uint8_t { Unknown, Normal, Parent, Create, Delete, Other };

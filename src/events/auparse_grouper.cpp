@@ -146,6 +146,22 @@ void format_ip(int af, const unsigned char* bytes, std::string& out) {
   out = inet_ntop(af, bytes, text, sizeof(text)) != nullptr ? text : "";
 }
 
+bool is_open(SyscallKind k) { return k == SyscallKind::Open || k == SyscallKind::Openat || k == SyscallKind::Openat2; }
+
+// An open that created nothing and whose object is a directory: what
+// opendir(), `tar -C DIR` and `cp FILE DIR/` do before creating names
+// relative to the descriptor (they are recorded when an audit rule asks for
+// directory opens, see rules.d/auditeql.rules).
+bool opens_directory(const AuditEvent& ev) {
+  if (!is_open(ev.syscall_kind)) return false;
+  bool directory = false;
+  for (const auto& p : ev.paths) {
+    if (p.nametype == NameType::Create) return false;
+    directory = directory || (p.nametype == NameType::Normal && p.is_directory() && p.has_name && p.has_inode);
+  }
+  return directory;
+}
+
 }  // namespace
 
 bool decode_sockaddr(std::string_view bytes, bool little_endian, SocketAddress& out) {
@@ -602,7 +618,9 @@ EventClass AuparseGrouper::class_of_syscall() {
     default:
       break;
   }
-  if (!ev.success || !(is_creation(k) || is_rename(k)) || !has_nametype(ev, NameType::Create)) return EventClass::Other;
+  if (!ev.success || !(is_creation(k) || is_rename(k))) return EventClass::Other;
+  if (opens_directory(ev)) return EventClass::DirectoryOpen;
+  if (!has_nametype(ev, NameType::Create)) return EventClass::Other;
   return is_rename(k) ? EventClass::FileRename : EventClass::FileCreate;
 }
 
@@ -637,6 +655,7 @@ void AuparseGrouper::classify() {
     case EventClass::ProcessEnd: ++stats_.process_ends; break;
     case EventClass::Signal: ++stats_.signals; break;
     case EventClass::ProcessControl: ++stats_.process_controls; break;
+    case EventClass::DirectoryOpen: ++stats_.directory_opens; break;
     case EventClass::Other: break;
   }
 }

@@ -41,6 +41,7 @@ struct EventStats {
   uint64_t signals = 0;
   uint64_t process_controls = 0;
   uint64_t local_sockets = 0;   // connects and accepts on Unix, netlink and other non-IP sockets
+  uint64_t directory_opens = 0;
   uint64_t failed_execs = 0;    // success=no probes, never process starts
   uint64_t thread_clones = 0;   // clone(CLONE_THREAD): not a new process
   uint64_t malformed = 0;       // relevant events lacking a field they need

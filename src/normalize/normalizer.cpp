@@ -20,6 +20,7 @@ void Normalizer::process(AuditEvent& ev) {
     case events::EventClass::Fork: on_fork(ev); break;
     case events::EventClass::FileCreate: on_file(ev, ecs::EventKind::FileCreation); break;
     case events::EventClass::FileRename: on_file(ev, ecs::EventKind::FileRename); break;
+    case events::EventClass::DirectoryOpen: on_directory_open(ev); break;
     case events::EventClass::Other: break;
   }
 }
@@ -66,6 +67,7 @@ void Normalizer::fill_common(const AuditEvent& ev, ecs::Event& out) const {
   out.gid = ev.gid;
   out.user_name = ev.user_name;
   out.file_path.clear();
+  out.file_path_inferred = false;
 }
 
 void Normalizer::on_exec(AuditEvent& ev) {
@@ -90,8 +92,10 @@ void Normalizer::on_fork(const AuditEvent& ev) {
 }
 
 // Resolves the CREATE item at `index` to an absolute path and teaches the
-// inode map what it learned. Returns false when only a relative name is known.
-bool Normalizer::resolve_created_path(const AuditEvent& ev, size_t index, std::string& path) {
+// inode map what it learned. A path placed under the watched directory of
+// the event's key is Inferred, and so is one resolved through a directory
+// whose own path was inferred; Unresolved leaves the relative name.
+Normalizer::PathOrigin Normalizer::resolve_created_path(const AuditEvent& ev, size_t index, std::string& path) {
   const events::PathItem& item = ev.paths[index];
   const events::PathItem* parent = nullptr;
   for (const auto& p : ev.paths) {
@@ -100,35 +104,66 @@ bool Normalizer::resolve_created_path(const AuditEvent& ev, size_t index, std::s
       break;
     }
   }
-  bool resolved = true;
+  bool inferred = false;
   if (util::is_absolute(item.name)) {
     path = util::normalize_path(item.name);
   } else if (events::new_name_dirfd(ev) == events::kAtFdCwd) {
-    if (ev.has_cwd) {
-      path = util::join_path(ev.cwd, item.name);
-    } else {
+    if (!ev.has_cwd) {
       path = util::normalize_path(item.name);
-      resolved = false;
+      return PathOrigin::Unresolved;
     }
+    path = util::join_path(ev.cwd, item.name);
+  } else if (const KnownDirectory* dir = parent && parent->has_inode ? inodes_.find({parent->dev, parent->inode}) : nullptr) {
+    // The PARENT name shows the CWD here, not the directory fd's directory;
+    // the PARENT inode is the created item's own directory.
+    path = util::join_path(dir->path, util::base_name(util::normalize_path(item.name)));
+    inferred = dir->inferred;
+  } else if (const std::string* watched = options_.watched.directory_for(ev.key)) {
+    // The name may have several components (tar: "95evil/module-setup.sh"):
+    // all of them are relative to the directory fd, taken to be the watched
+    // directory.
+    path = util::join_path(*watched, item.name);
+    inferred = true;
   } else {
-    // The PARENT name shows the CWD here, not the directory fd's directory.
-    const std::string* dir = parent && parent->has_inode ? inodes_.find({parent->dev, parent->inode}) : nullptr;
-    if (dir != nullptr) {
-      path = util::join_path(*dir, util::base_name(util::normalize_path(item.name)));
-    } else {
-      path = util::normalize_path(item.name);
-      resolved = false;
-    }
+    path = util::normalize_path(item.name);
+    return PathOrigin::Unresolved;
   }
-  if (!resolved) return false;
   // A created directory is new: its path replaces whatever the inode meant
   // before. A parent keeps the first spelling learned (/usr/lib/... and the
-  // /lib/... symlink name the same directory; the first one seen sticks).
-  if (item.is_directory() && item.has_inode) inodes_.learn({item.dev, item.inode}, path);
-  if (parent != nullptr && parent->has_inode && inodes_.find({parent->dev, parent->inode}) == nullptr) {
-    inodes_.learn({parent->dev, parent->inode}, util::dir_name(path));
+  // /lib/... symlink name the same directory; the first one seen sticks),
+  // unless that one was only inferred.
+  if (item.is_directory() && item.has_inode) inodes_.learn({item.dev, item.inode}, path, inferred);
+  if (parent != nullptr && parent->has_inode) {
+    const KnownDirectory* known = inodes_.find({parent->dev, parent->inode});
+    if (known == nullptr || (known->inferred && !inferred)) {
+      inodes_.learn({parent->dev, parent->inode}, util::dir_name(path), inferred);
+    }
   }
-  return true;
+  return inferred ? PathOrigin::Inferred : PathOrigin::Resolved;
+}
+
+// A directory opened by absolute name, or by a name relative to the CWD,
+// teaches its inode's path unless one is known for sure already. The name is
+// spelled as the opener spelled it, through symlinks too: keeping the first
+// path known (live, the one seeded from the watched trees) means that an open
+// through a symlink placed outside the watched trees cannot move them there.
+void Normalizer::on_directory_open(const AuditEvent& ev) {
+  ++stats_.directory_opens;
+  for (const auto& item : ev.paths) {
+    if (item.nametype != NameType::Normal || !item.is_directory() || !item.has_name || !item.has_inode) continue;
+    std::string path;
+    if (util::is_absolute(item.name)) {
+      path = util::normalize_path(item.name);
+    } else if (events::new_name_dirfd(ev) == events::kAtFdCwd && ev.has_cwd) {
+      path = util::join_path(ev.cwd, item.name);
+    } else {
+      return;  // relative to another directory fd: nothing to learn
+    }
+    const InodeKey key{item.dev, item.inode};
+    const KnownDirectory* known = inodes_.find(key);
+    if (known == nullptr || known->inferred) inodes_.learn(key, path);
+    return;
+  }
 }
 
 void Normalizer::on_file(const AuditEvent& ev, ecs::EventKind kind) {
@@ -148,7 +183,10 @@ void Normalizer::on_file(const AuditEvent& ev, ecs::EventKind kind) {
   for (size_t i = 0; i < ev.paths.size(); ++i) {
     const events::PathItem& item = ev.paths[i];
     if (item.nametype != NameType::Create || !item.has_name) continue;
-    if (!resolve_created_path(ev, i, out.file_path)) ++stats_.unresolved_paths;
+    const PathOrigin origin = resolve_created_path(ev, i, out.file_path);
+    out.file_path_inferred = origin == PathOrigin::Inferred;
+    if (origin == PathOrigin::Inferred) ++stats_.inferred_paths;
+    if (origin == PathOrigin::Unresolved) ++stats_.unresolved_paths;
     ++(kind == ecs::EventKind::FileRename ? stats_.file_renames : stats_.file_creations);
     on_event_(out);
   }

@@ -2,6 +2,7 @@
 
 #include "alerts/alert_builder.h"
 #include "alerts/throttle.h"
+#include "ecs/fields.h"
 #include "rules/rule_loader.h"
 #include "rules/ruleset.h"
 #include "util/json_value.h"
@@ -187,6 +188,36 @@ BOOST_AUTO_TEST_CASE(short_alerts_are_not_touched) {
   alerts::AlertBuilder().build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, stamp, full);
   alerts::AlertBuilder({8192}).build(cp_event({"cp", "x", "/boot/"}), boot.rule(), 0, stamp, capped);
   BOOST_TEST(full.json == capped.json);
+}
+
+BOOST_AUTO_TEST_CASE(an_inferred_file_path_is_marked_in_the_event_and_in_its_alert) {
+  ecs::Event e = cp_event({"cp", "x", "/boot/"});
+  e.kind = ecs::EventKind::FileCreation;
+  e.file_path = "/boot/x";
+  e.key = "bp_boot";
+  const auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  std::string plain;
+  ecs::append_event_json(plain, e);
+  BOOST_TEST(util::parse_json(plain).find("auditeql") == nullptr);
+
+  e.file_path_inferred = true;
+  std::string event_json;
+  ecs::append_event_json(event_json, e);
+  BOOST_TEST(at(util::parse_json(event_json), {"auditeql", "file_path_inferred"}).as_bool());
+
+  // With the throttle's count too: one auditeql object holding both.
+  BootRule boot;
+  alerts::Alert alert;
+  alerts::AlertBuilder().build(e, boot.rule(), 7, alert);
+  const auto doc = util::parse_json(alert.json);
+  BOOST_TEST(count(alert.json, "\"auditeql\":") == 1u);
+  BOOST_TEST(at(doc, {"auditeql", "file_path_inferred"}).as_bool());
+  BOOST_TEST(at(doc, {"auditeql", "alerts_dropped_before"}).as_int() == 7);
+  BOOST_TEST(at(doc, {"file", "path"}).as_string() == "/boot/x");
 }
 
 BOOST_AUTO_TEST_CASE(a_multibyte_character_is_never_split) {

@@ -1,7 +1,13 @@
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cstdio>
+
 #include "support/command.h"
 #include "support/synthetic.h"
+#include "support/temp_dir.h"
 #include "util/json_value.h"
 
 using namespace auditeql;
@@ -67,6 +73,41 @@ BOOST_AUTO_TEST_CASE(a_capture_becomes_ndjson_with_a_summary) {
   }
   BOOST_TEST(saw_file);
   BOOST_TEST(r.err.find("4 process starts, 2 file creations") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(this_hosts_directories_are_read_only_when_asked) {
+  // A log of this host: a file created through a descriptor of watched/sub,
+  // a directory the log never names.
+  testing::TempDir dir;
+  const std::string sub = dir.mkdir("watched/sub");
+  struct stat st {};
+  BOOST_REQUIRE(stat(sub.c_str(), &st) == 0);
+  char dev[32];
+  snprintf(dev, sizeof dev, "%x:%02x", major(st.st_dev), minor(st.st_dev));
+  testing::CreateSpec spec = testing::dirfd_create(5, "site", st.st_ino, "x.sh", 999999);
+  spec.dev = dev;
+  const std::string rules = dir.write("site.rules", "-w " + dir.str() + "/watched -p wa -k site\n");
+  const std::string log = testing::create_records(spec);
+  const auto path_of = [](const testing::CommandResult& r) {
+    const auto docs = parse_ndjson(r.out);
+    BOOST_REQUIRE(docs.size() == 1u);
+    return docs[0];
+  };
+
+  const auto guessed = run_command({kBinary, "events", "--audit-rules", rules, "-"}, log);
+  BOOST_TEST(guessed.exit_code == 0, guessed.err);
+  const auto g = path_of(guessed);
+  BOOST_TEST(g.find("file")->find("path")->as_string() == dir.str() + "/watched/x.sh");
+  BOOST_REQUIRE(g.find("auditeql") != nullptr);
+  BOOST_TEST(g.find("auditeql")->find("file_path_inferred")->as_bool());
+  BOOST_TEST(guessed.err.find("1 path inferred from audit keys") != std::string::npos, guessed.err);
+
+  const auto walked = run_command({kBinary, "events", "--audit-rules", rules, "--host-inodes", "-"}, log);
+  BOOST_TEST(walked.exit_code == 0, walked.err);
+  const auto w = path_of(walked);
+  BOOST_TEST(w.find("file")->find("path")->as_string() == sub + "/x.sh");
+  BOOST_TEST(w.find("auditeql") == nullptr);
+  BOOST_TEST(walked.err.find("2 directories of this host's watched trees known") != std::string::npos, walked.err);
 }
 
 BOOST_AUTO_TEST_CASE(standard_input_and_several_files_form_one_stream) {

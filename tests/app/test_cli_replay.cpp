@@ -16,6 +16,8 @@ namespace {
 
 const std::string kBinary = AUDITEQL_BINARY;
 const std::string kRules = std::string(AUDITEQL_SOURCE_DIR) + "/conf/rules";
+const std::string kAuditRules = std::string(AUDITEQL_SOURCE_DIR) + "/rules.d/auditeql.rules";
+const std::string kDracutRule = "dc765fb2-0c99-4e57-8c11-dafdf1992b66";
 
 const std::map<std::string, std::string> kRuleIds = {
     {"boot_file_copy", "5bda8597-69a6-4b9e-87a2-69a7c963ea83"},
@@ -64,14 +66,16 @@ BOOST_AUTO_TEST_SUITE(cli_replay)
 BOOST_AUTO_TEST_CASE(every_scenario_raises_exactly_the_expected_alerts) {
   size_t total = 0;
   for (const auto& scenario : testing::scenario_names()) {
-    const auto r = run_command({kBinary, "replay", "--rules", kRules, testing::scenario_file(scenario, "audit.log").string()});
+    // The shipped audit rules named, so that the host's own rules.d cannot matter.
+    const auto r = run_command({kBinary, "replay", "--rules", kRules, "--audit-rules", kAuditRules,
+                                testing::scenario_file(scenario, "audit.log").string()});
     BOOST_TEST(r.exit_code == 0, scenario << ": " << r.err);
     const auto got = alerts_of(r.out);
     const auto want = expected_alerts(scenario);
     BOOST_TEST((got == want), scenario << ": got " << describe(got) << "; expected " << describe(want));
     total += got.size();
   }
-  BOOST_TEST(total == 17u);  // the alerts all expected.json files list together
+  BOOST_TEST(total == 22u);  // the alerts all expected.json files list together
 }
 
 BOOST_AUTO_TEST_CASE(benign_kernel_and_dracut_installs_raise_nothing) {
@@ -165,6 +169,58 @@ BOOST_AUTO_TEST_CASE(elastic_toml_rules_fire_and_building_block_alerts_are_only_
   BOOST_TEST(with.exit_code == 0, with.err);
   BOOST_TEST((rule_ids(with.out) == std::multiset<std::string>{findmnt, gzip_bbr}), with.out);
   BOOST_TEST(with.err.find("building-block alerts not shown") == std::string::npos, with.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_module_the_log_cannot_place_is_inferred_from_the_watch_and_marked) {
+  const auto log = testing::scenario_file("atk_dracut_mod_tar_existing_dir_no_diropen", "audit.log").string();
+  const auto inferred_alerts = [](const std::string& ndjson) {
+    std::set<std::string> paths;
+    for (const auto& line : testing::lines_of(ndjson)) {
+      const auto doc = util::parse_json(line);
+      const auto* mark = doc.find("auditeql") ? doc.find("auditeql")->find("file_path_inferred") : nullptr;
+      if (mark && mark->as_bool()) paths.insert(doc.find("file")->find("path")->as_string());
+    }
+    return paths;
+  };
+  // By default: the host's rules.d, then the bundled rules (-w /usr/lib/dracut/modules.d -k bp_dracut).
+  const auto by_default = run_command({kBinary, "replay", log});
+  BOOST_TEST(by_default.exit_code == 0, by_default.err);
+  BOOST_TEST((inferred_alerts(by_default.out) == std::set<std::string>{"/usr/lib/dracut/modules.d/95evil",
+                                                                      "/usr/lib/dracut/modules.d/95evil/module-setup.sh"}));
+  BOOST_TEST(by_default.err.find("2 paths inferred from audit keys") != std::string::npos, by_default.err);
+
+  // The rules the log was recorded with, named: their watch is used.
+  testing::TempDir dir;
+  const auto lib = dir.write("lib.rules", "-w /lib/dracut/modules.d -p wa -k bp_dracut\n");
+  const auto named = run_command({kBinary, "replay", "--audit-rules", lib, log});
+  BOOST_TEST((inferred_alerts(named.out) == std::set<std::string>{"/lib/dracut/modules.d/95evil",
+                                                                 "/lib/dracut/modules.d/95evil/module-setup.sh"}));
+
+  // No watch for the key: relative names, no alert, and the summary says so.
+  const auto none = run_command({kBinary, "replay", "--audit-rules", "/dev/null", log});
+  BOOST_TEST(none.exit_code == 0, none.err);
+  BOOST_TEST(none.out.empty());
+  BOOST_TEST(none.err.find("2 unresolved paths") != std::string::npos, none.err);
+
+  // A rules file that cannot be read stops replay before any output.
+  const auto missing = run_command({kBinary, "replay", "--audit-rules", dir.str() + "/missing.rules", log});
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(missing.err.find("missing.rules: No such file or directory") != std::string::npos, missing.err);
+  BOOST_TEST(missing.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(with_the_directory_open_rule_the_log_alone_places_the_module) {
+  const auto r = run_command({kBinary, "replay", "--audit-rules", "/dev/null",
+                              testing::scenario_file("atk_dracut_mod_tar_existing_dir", "audit.log").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto alerts = alerts_of(r.out);
+  BOOST_TEST(alerts.size() == 2u);
+  for (const auto& [rule, serial, path] : alerts) {
+    BOOST_TEST(rule == kDracutRule);
+    BOOST_TEST(path.rfind("/usr/lib/dracut/modules.d/95evil", 0) == 0u, path);
+  }
+  BOOST_TEST(r.out.find("file_path_inferred") == std::string::npos);
+  BOOST_TEST(r.err.find("inferred") == std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(without_rules_options_the_source_tree_rules_are_used_from_a_build) {

@@ -196,11 +196,12 @@ BOOST_AUTO_TEST_CASE(watched_trees_are_walked_into_the_inode_map) {
   struct stat st {};
   BOOST_REQUIRE(stat((dir.str() + "/modules.d/90a/sub").c_str(), &st) == 0);
   const uint64_t dev = (static_cast<uint64_t>(major(st.st_dev)) << 32) | minor(st.st_dev);
-  const std::string* path = inodes.find({dev, st.st_ino});
-  BOOST_REQUIRE(path != nullptr);
-  BOOST_TEST(*path == dir.str() + "/modules.d/90a/sub");
+  const normalize::KnownDirectory* known = inodes.find({dev, st.st_ino});
+  BOOST_REQUIRE(known != nullptr);
+  BOOST_TEST(known->path == dir.str() + "/modules.d/90a/sub");
+  BOOST_TEST(!known->inferred);
   BOOST_REQUIRE(stat((dir.str() + "/modules.d").c_str(), &st) == 0);
-  BOOST_TEST(*inodes.find({dev, st.st_ino}) == dir.str() + "/modules.d");  // first spelling kept
+  BOOST_TEST(inodes.find({dev, st.st_ino})->path == dir.str() + "/modules.d");  // first spelling kept
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,6 +27,16 @@ std::string tree_text(const std::string& scenario) { return testing::read_file(t
 
 std::string log_text(const std::string& scenario) { return testing::read_file(testing::scenario_file(scenario, "audit.log")); }
 
+// What replay does by default: the watches of the bundled audit rules place
+// names created relative to a directory fd in a directory the log never names.
+normalize::PipelineOptions with_bundled_watches() {
+  normalize::PipelineOptions options;
+  options.normalizer.watched.add_rules(testing::read_file(std::string(AUDITEQL_SOURCE_DIR) + "/rules.d/auditeql.rules"));
+  return options;
+}
+
+testing::PipelineRun replay(const std::string& scenario) { return testing::run_pipeline(log_text(scenario), with_bundled_watches()); }
+
 Image image_of_exec(const TreeRecord& r) {
   std::string name = r.paths.empty() ? std::string() : r.paths[0].name;
   std::string executable = name.empty() ? r.exe : util::join_path(r.cwd, name);
@@ -110,7 +120,7 @@ void check_image(const ecs::ProcessImagePtr& actual, const std::optional<Image>&
 
 void check_against_tree(const std::string& scenario) {
   const Oracle oracle(testing::parse_tree(tree_text(scenario)));
-  const auto run = testing::run_pipeline(log_text(scenario));
+  const auto run = replay(scenario);
   std::map<uint64_t, std::vector<const Event*>> by_serial;
   for (const auto& e : run.events) by_serial[e.sequence].push_back(&e);
 
@@ -145,8 +155,18 @@ void check_against_tree(const std::string& scenario) {
       for (size_t k = 0; k < created.size() && k < it->second.size(); ++k) {
         const Event& e = *it->second[k];
         BOOST_TEST((e.kind == (rename ? EventKind::FileRename : EventKind::FileCreation)), where);
-        if (util::is_absolute(created[k])) BOOST_TEST(e.file_path == util::normalize_path(created[k]), where);
-        BOOST_TEST((util::is_absolute(e.file_path) || e.key == "bp_boot"), where << " path " << e.file_path);
+        const std::string name = util::normalize_path(created[k]);
+        if (util::is_absolute(name)) {
+          BOOST_TEST(e.file_path == name, where);
+          BOOST_TEST(!e.file_path_inferred, where);
+        } else {
+          // Placed in some directory, under the name the records give.
+          const std::string tail = "/" + std::string(util::base_name(name));
+          BOOST_TEST((e.file_path.size() > tail.size() &&
+                      e.file_path.compare(e.file_path.size() - tail.size(), tail.size(), tail) == 0),
+                     where << " path " << e.file_path << " for name " << name);
+        }
+        BOOST_TEST(util::is_absolute(e.file_path), where << " path " << e.file_path);
         // The creator has the identity its start event gave it.
         check_image(e.process, oracle.image_at(pid, r.serial + 1), where + " creator");
       }
@@ -161,7 +181,7 @@ void check_against_tree(const std::string& scenario) {
 // exclusion suppresses), with the fields the rule reads.
 void check_against_expected(const std::string& scenario) {
   const auto expected = util::parse_json(testing::read_file(testing::scenario_file(scenario, "expected.json")));
-  const auto run = testing::run_pipeline(log_text(scenario));
+  const auto run = replay(scenario);
   for (const auto& member : expected.find("expected")->as_object()) {
     const std::string& rule = member.key;
     const util::JsonValue& verdict = member.value;
@@ -210,7 +230,7 @@ BOOST_AUTO_TEST_SUITE(scenarios)
 
 BOOST_AUTO_TEST_CASE(every_scenario_agrees_with_its_process_tree) {
   const auto names = testing::scenario_names();
-  BOOST_TEST(names.size() == 22u);
+  BOOST_TEST(names.size() == 25u);
   for (const auto& name : names) {
     BOOST_TEST_CONTEXT(name) { check_against_tree(name); }
   }
@@ -253,6 +273,51 @@ BOOST_AUTO_TEST_CASE(cp_r_into_the_dracut_tree_gives_the_full_path) {
   }
   BOOST_TEST(paths.count("/usr/lib/dracut/modules.d/92cpr") == 1u);
   BOOST_TEST(paths.count("/usr/lib/dracut/modules.d/92cpr/module-setup.sh") == 1u);
+}
+
+namespace {
+
+// Path -> inferred, of each file creation.
+std::map<std::string, bool> created_paths(const testing::PipelineRun& run) {
+  std::map<std::string, bool> inferred;
+  for (const auto& e : run.events) {
+    if (e.kind == EventKind::FileCreation) inferred[e.file_path] = e.file_path_inferred;
+  }
+  return inferred;
+}
+
+const std::map<std::string, bool> kTarModule = {{"/usr/lib/dracut/modules.d/95evil", false},
+                                                {"/usr/lib/dracut/modules.d/95evil/module-setup.sh", false}};
+
+}  // namespace
+
+// tar -C into a modules.d that existed before the log began, recorded with the
+// bundled rules (their directory-open lines) and without those lines.
+BOOST_AUTO_TEST_CASE(tar_into_an_existing_modules_d_is_placed_by_the_recorded_directory_open) {
+  // No watches given: the log alone names the directory.
+  const auto run = testing::run_pipeline(log_text("atk_dracut_mod_tar_existing_dir"));
+  BOOST_TEST(created_paths(run) == kTarModule);
+  BOOST_TEST(run.stats.normalized.directory_opens == 1u);
+  BOOST_TEST(run.stats.normalized.inferred_paths + run.stats.normalized.unresolved_paths == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(tar_into_an_existing_modules_d_without_the_directory_open_rule_is_inferred_from_the_key) {
+  const auto run = replay("atk_dracut_mod_tar_existing_dir_no_diropen");
+  auto inferred = kTarModule;
+  for (auto& [path, flag] : inferred) flag = true;
+  BOOST_TEST(created_paths(run) == inferred);
+  BOOST_TEST(run.stats.normalized.directory_opens == 0u);
+  BOOST_TEST(run.stats.normalized.inferred_paths == 2u);
+  // Without the watches the log holds only relative names.
+  const auto bare = testing::run_pipeline(log_text("atk_dracut_mod_tar_existing_dir_no_diropen"));
+  BOOST_TEST(bare.stats.normalized.unresolved_paths == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(cp_into_boot_is_placed_by_the_recorded_directory_open_or_else_by_the_key) {
+  const auto with_open = testing::run_pipeline(log_text("atk_boot_cp_into_diropen"));
+  BOOST_TEST((created_paths(with_open) == std::map<std::string, bool>{{"/boot/evil.ko", false}}));
+  const auto without = replay("atk_boot_cp_into");
+  BOOST_TEST((created_paths(without) == std::map<std::string, bool>{{"/boot/evil.ko", true}}));
 }
 
 BOOST_AUTO_TEST_CASE(moving_a_directory_into_modules_d_is_a_rename_not_a_creation) {

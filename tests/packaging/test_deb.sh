@@ -299,6 +299,9 @@ check "bp_fork rules loaded" test "$(auditctl -l | grep -c 'key=bp_fork$')" = 4
 check "bp_boot watch loaded" has_rule "-w /boot -p wa -k bp_boot"
 check "bp_dracut watch loaded" has_rule "-w /usr/lib/dracut/modules.d -p wa -k bp_dracut"
 check "bp_dracut /lib watch loaded" has_rule "-w /lib/dracut/modules.d -p wa -k bp_dracut"
+check "bp_boot directory-open rule loaded" \
+	has_rule "-a always,exit -F arch=b64 -S openat -F a2&0x10000 -F success=1 -F dir=/boot -F key=bp_boot"
+check "every rule line of $RULES loaded" test "$(bp_rules | wc -l)" = "$(grep -c '^-[aAw] ' "$RULES")"
 
 # ---------------------------------------------------------------- remove, reinstall
 log "removing (not purging) $PKG"
@@ -318,7 +321,7 @@ if dpkg --remove "$PKG" >"$work/remove.log" 2>&1; then
 		check "drop-in content intact" cmp "$work/root$PLUGIN" "$PLUGIN"
 		check "no *.dpkg-* or parked leftovers" test -z "$(find /etc/audit/plugins.d /etc/audit/rules.d /etc/auditeql \
 			-name '*.dpkg-*' -o -name "*$PARKED" 2>/dev/null)"
-		check "bp_* rules loaded again" test "$(bp_rules | wc -l)" = 9
+		check "bp_* rules loaded again" test "$(bp_rules | wc -l)" = "$(grep -c '^-[aAw] ' "$RULES")"
 	else
 		sed 's/^/    | /' "$work/reinstall.log"
 		fail "dpkg -i after remove"

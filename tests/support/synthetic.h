@@ -86,6 +86,7 @@ struct CreateSpec {
   std::string mode = "0100644";
   std::string exe = "/usr/bin/cp";
   std::string key = "bp_dracut";
+  std::string dev = "fe:00";  // of both items, as MAJ:MIN in hex
 };
 
 inline std::string create_records(const CreateSpec& s) {
@@ -95,10 +96,68 @@ inline std::string create_records(const CreateSpec& s) {
          " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=" + audit_value(s.exe) +
          " key=\"" + s.key + "\"\n" + "type=CWD " + st + " cwd=" + audit_value(s.cwd) + "\n" + "type=PATH " + st +
          " item=0 name=" + audit_value(s.parent_name) + " inode=" + std::to_string(s.parent_inode) +
-         " dev=fe:00 mode=040755 ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" +
-         "type=PATH " + st + " item=1 name=" + audit_value(s.name) + " inode=" + std::to_string(s.inode) + " dev=fe:00 mode=" + s.mode +
+         " dev=" + s.dev + " mode=040755 ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" +
+         "type=PATH " + st + " item=1 name=" + audit_value(s.name) + " inode=" + std::to_string(s.inode) + " dev=" + s.dev + " mode=" + s.mode +
          " ouid=0 ogid=0 rdev=00:00 nametype=CREATE cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" + "type=PROCTITLE " + st +
          " proctitle=7878\n";
+}
+
+// openat(3, name, O_CREAT) by pid 70 in /tmp/scen, as `cp FILE DIR/` and
+// `tar -C DIR` create names: the kernel prints the CWD as the PARENT name,
+// with the inode of the directory fd's directory.
+inline CreateSpec dirfd_create(uint64_t serial, std::string key, uint64_t dir_inode, std::string name, uint64_t inode) {
+  CreateSpec s;
+  s.serial = serial;
+  s.pid = 70;
+  s.ppid = 1;
+  s.a0 = "3";
+  s.cwd = "/tmp/scen";
+  s.parent_name = "/tmp/scen";
+  s.parent_inode = dir_inode;
+  s.name = std::move(name);
+  s.inode = inode;
+  s.key = std::move(key);
+  return s;
+}
+
+// openat(a0, name, O_RDONLY|O_DIRECTORY|...) of an existing directory: what
+// the directory-open rules of rules.d/auditeql.rules record.
+struct DirectoryOpenSpec {
+  uint64_t serial = 0;
+  int64_t ms = 1795413900000;
+  int pid = 0;
+  int ppid = 0;
+  std::string a0 = "ffffff9c";  // AT_FDCWD
+  std::string a2 = "90800";     // O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY, as tar and ls pass it
+  std::string cwd = "/tmp";
+  std::string name;
+  uint64_t inode = 0;
+  std::string mode = "040755";
+  std::string key = "bp_dracut";
+};
+
+// The same as opened by absolute name (or relative to `cwd`) by pid 70.
+inline DirectoryOpenSpec directory_open(uint64_t serial, std::string key, std::string name, uint64_t inode) {
+  DirectoryOpenSpec s;
+  s.serial = serial;
+  s.pid = 70;
+  s.ppid = 1;
+  s.cwd = "/tmp/scen";
+  s.name = std::move(name);
+  s.inode = inode;
+  s.key = std::move(key);
+  return s;
+}
+
+inline std::string directory_open_records(const DirectoryOpenSpec& s) {
+  const std::string st = stamp(s.ms, s.serial);
+  return "type=SYSCALL " + st + " arch=c000003e syscall=257 success=yes exit=3 a0=" + s.a0 + " a1=55d0c0de a2=" + s.a2 +
+         " a3=0 items=1 ppid=" + std::to_string(s.ppid) + " pid=" + std::to_string(s.pid) +
+         " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"tar\" exe=\"/usr/bin/tar\"" +
+         " key=\"" + s.key + "\"\n" + "type=CWD " + st + " cwd=" + audit_value(s.cwd) + "\n" + "type=PATH " + st +
+         " item=0 name=" + audit_value(s.name) + " inode=" + std::to_string(s.inode) + " dev=fe:00 mode=" + s.mode +
+         " ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" + "type=PROCTITLE " +
+         st + " proctitle=746172\n";
 }
 
 }  // namespace auditeql::testing
