@@ -5,6 +5,7 @@
 
 #include "app/audit_rules.h"
 #include "app/commands.h"
+#include "app/config.h"
 #include "normalize/pipeline.h"
 #include "app/input.h"
 #include "app/options.h"
@@ -41,8 +42,9 @@ int run_events(const std::vector<std::string>& args) {
   if (const auto status = cli.parse(args)) return *status;
   if (files.empty()) files.push_back("-");
 
-  normalize::PipelineOptions options;
-  options.normalizer.host_name = host_name.empty() ? util::local_host_name() : host_name;
+  const Config defaults = default_config(shipped_rules_dir());
+  const normalize::PipelineOptions options = pipeline_options(host_name.empty() ? util::local_host_name() : host_name,
+                                                              defaults.process_table_size, defaults.inode_map_size);
   FdWriter out(STDOUT_FILENO);
   std::string line;
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) {

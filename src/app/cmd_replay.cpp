@@ -106,10 +106,9 @@ int run_replay(const std::vector<std::string>& args) {
   sinks::StreamSink out(STDOUT_FILENO);
   detector.add_sink(&out);
 
-  normalize::PipelineOptions options;
-  options.normalizer.host_name = config.host_name.empty() ? util::local_host_name() : config.host_name;
-  options.normalizer.process_table_capacity = config.process_table_size;
-  options.normalizer.inode_map_capacity = config.inode_map_size;
+  const normalize::PipelineOptions options =
+      pipeline_options(config.host_name.empty() ? util::local_host_name() : config.host_name,
+                       config.process_table_size, config.inode_map_size);
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) { detector.on_event(event); });
   if (!configure_watches(audit_rules, pipeline.normalizer(), "replay")) return 2;
   int status = 0;

@@ -38,6 +38,16 @@ bool feed_input(const std::string& path, normalize::EventPipeline& pipeline, std
   return ok;
 }
 
+normalize::PipelineOptions pipeline_options(const std::string& host_name, size_t process_table_size,
+                                            size_t inode_map_size) {
+  normalize::PipelineOptions options;
+  options.normalizer.host_name = host_name;
+  options.normalizer.process_table_capacity = process_table_size;
+  options.normalizer.inode_map_capacity = inode_map_size;
+  options.compaction = events::AuparseGrouper::records_read();
+  return options;
+}
+
 std::string describe(const normalize::PipelineStats& s) {
   using util::counted;
   std::ostringstream out;

@@ -5,6 +5,13 @@
 
 namespace auditeql::app {
 
+// The pipeline of every command and the plugin: the record stage leaves out
+// what the events stage does not read (the two meet here, in app), and the
+// normalizer names records without node= `host_name` and holds tables of
+// the configured sizes.
+normalize::PipelineOptions pipeline_options(const std::string& host_name, size_t process_table_size,
+                                            size_t inode_map_size);
+
 // Feeds the file at `path` ("-" for standard input) through `pipeline`.
 // Returns false with a message in `error` when it cannot be opened or read.
 bool feed_input(const std::string& path, normalize::EventPipeline& pipeline, std::string& error);

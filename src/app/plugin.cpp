@@ -15,6 +15,7 @@
 #include "app/config.h"
 #include "app/detector.h"
 #include "app/health.h"
+#include "app/input.h"
 #include "app/input_reader.h"
 #include "app/rule_setup.h"
 #include "normalize/pipeline.h"
@@ -299,10 +300,7 @@ void Plugin::feed(std::deque<InputChunk>& chunks) {
 }
 
 void Plugin::start_pipeline() {
-  normalize::PipelineOptions options;
-  options.normalizer.host_name = host_name_;
-  options.normalizer.process_table_capacity = config_.process_table_size;
-  options.normalizer.inode_map_capacity = config_.inode_map_size;
+  normalize::PipelineOptions options = pipeline_options(host_name_, config_.process_table_size, config_.inode_map_size);
   options.order.max_hold_ms = 200;
   // An event whose records stopped coming is completed after a second of
   // silence, not auditd.conf's end_of_event_timeout.

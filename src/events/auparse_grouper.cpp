@@ -216,6 +216,25 @@ bool decode_sockaddr(std::string_view bytes, bool little_endian, SocketAddress& 
   return false;
 }
 
+records::RecordNeeds AuparseGrouper::records_read() {
+  records::RecordNeeds needs;
+  // BPRM_FCAPS (file capabilities of an exec) is read by nothing; PROCTITLE
+  // (the command line, cut at 128 bytes) only ends its event: the EXECVE
+  // records have the whole arguments.
+  needs.unread_types = {"BPRM_FCAPS"};
+  needs.end_of_event_types = {"PROCTITLE"};
+  // The fields read_syscall() and read_path() read; UID= of the ENRICHED
+  // tail is the user name as the logging host knew it (lookup_user_name).
+  needs.selective = {
+      {"SYSCALL",
+       {"arch", "syscall", "success", "exit", "a0", "a1", "a2", "a3", "pid", "ppid", "uid", "euid", "gid", "egid",
+        "tty", "comm", "exe", "key"},
+       {"UID"}},
+      {"PATH", {"item", "name", "nametype", "inode", "dev", "mode"}, {}},
+  };
+  return needs;
+}
+
 Decoded decode_audit_value(std::string_view raw, std::string& out) {
   out.clear();
   if (raw == "(null)" || raw == "(none)") return Decoded::Null;
@@ -309,9 +328,8 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
   event_.has_syscall = true;
   ++stats_.syscall_events;
   if (auparse_first_field(au) <= 0) return;
-  // The record stage leaves out the fields read by neither this nor
-  // read_path (kUnreadSyscallFields and kUnreadPathFields in
-  // record_stream.cpp): a field newly read here must come off those lists.
+  // The record stage leaves out every field not in records_read(): a field
+  // newly read here must be listed there too.
   // a0..a3 matter only for some syscalls, which are known once syscall= is
   // read: keep their text until the record is done.
   const char* raw_args[4] = {nullptr, nullptr, nullptr, nullptr};

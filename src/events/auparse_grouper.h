@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "events/audit_event.h"
+#include "records/record_stream.h"
 #include "events/syscall_table.h"
 
 // auparse.h declares `typedef struct opaque auparse_state_t`.
@@ -71,6 +72,10 @@ class AuparseGrouper {
   void flush();
 
   const EventStats& stats() const { return stats_; }
+
+  // What this stage reads of the records, for the record stage to leave
+  // the rest out (records::RecordStream::set_compaction).
+  static records::RecordNeeds records_read();
 
  private:
   static void on_ready(AuparseState* au, int cb_type, void* self);

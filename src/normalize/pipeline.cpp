@@ -14,7 +14,7 @@ EventPipeline::EventPipeline(PipelineOptions options, Handler on_event)
             order_.release_due();
           },
           options.max_line) {
-  records_.set_compact(true);
+  if (options.compaction) records_.set_compaction(*options.compaction);
 }
 
 void EventPipeline::feed(std::string_view bytes) { records_.feed(bytes); }

@@ -3,6 +3,7 @@
 // (ordered) -> normalized ECS events. Used by every command and the plugin.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,10 @@ struct PipelineOptions {
   NormalizerOptions normalizer;
   OrderOptions order;
   size_t max_line = records::RecordStream::kDefaultMaxLine;
+  // What the record stage may leave out before libauparse parses it: set by
+  // the caller to what the events stage reads (AuparseGrouper::records_read());
+  // none by default, every record passed on whole.
+  std::optional<records::RecordNeeds> compaction;
 };
 
 struct PipelineStats {

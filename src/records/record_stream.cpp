@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <unistd.h>
 #include <vector>
@@ -32,92 +33,80 @@ std::string_view enriched_token(std::string_view tail, std::string_view name) {
   return {};
 }
 
-// A set of up to eight field names (three bytes or more) looked up by a
-// field's first four bytes: a multiplicative hash, chosen at compile time
-// so that no two distinct heads share a slot, makes the common miss one
-// multiply and one compare. This runs for a few dozen fields of every exec.
-class FieldNames {
+// A set of field names, looked up by a field's text ("name=value ..."):
+// the first two bytes of a name pick its slot by a multiplicative hash, and
+// the few names of a slot are tried in place, each by its first two bytes,
+// its '=' and the bytes between. No scan to the '=' first: this runs for
+// every field of the SYSCALL and PATH records of every exec.
+class FieldNameSet {
  public:
-  template <size_t N>
-  constexpr explicit FieldNames(const std::string_view (&names)[N]) {
-    static_assert(N <= kSlots / 2);
-    for (size_t i = 0; i < N; ++i) {
-      // A shorter name would be padded with '=' twice and never match.
-      if (names[i].size() < 3) throw std::logic_error("a field name of under three bytes");
-      names_[i] = names[i];
-    }
-    // Names with the same head (cap_fp, cap_fi...) next to each other.
-    for (size_t i = 1; i < N; ++i) {
-      for (size_t j = i; j > 0 && head_of(names_[j]) < head_of(names_[j - 1]); --j) std::swap(names_[j], names_[j - 1]);
-    }
-    for (multiplier_ = 0x9E3779B1u;; multiplier_ += 2) {
-      uint32_t owner[kSlots] = {};  // head + 1 of the slot's owner, 0 if free
-      bool distinct = true;
-      for (size_t i = 0; i < N; ++i) {
-        const uint32_t head = head_of(names_[i]), slot = slot_of(head);
-        distinct = distinct && (owner[slot] == 0 || owner[slot] == head + 1);
-        owner[slot] = head + 1;
-      }
-      if (distinct) break;
-    }
-    for (size_t i = 0; i < N; ++i) {
-      Slot& slot = slots_[slot_of(head_of(names_[i]))];
-      if (slot.end == 0) slot = {head_of(names_[i]), static_cast<uint8_t>(i), static_cast<uint8_t>(i)};
-      slot.end = static_cast<uint8_t>(i + 1);
+  explicit FieldNameSet(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::erase_if(names, [](const std::string& n) { return n.empty() || n.size() > kMaxName; });
+    // Each slot's names next to each other (a slot may hold several pairs:
+    // each name carries its own).
+    std::stable_sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+      return slot_of(pair_of(a.data(), a.size())) < slot_of(pair_of(b.data(), b.size()));
+    });
+    for (size_t i = 0; i < names.size(); ++i) {
+      const uint32_t pair = pair_of(names[i].data(), names[i].size());
+      Slot& slot = slots_[slot_of(pair)];
+      if (slot.end == 0) slot.begin = static_cast<uint16_t>(i);
+      slot.end = static_cast<uint16_t>(i + 1);
+      names_.push_back({{}, static_cast<uint8_t>(names[i].size()), pair});
+      std::memcpy(names_.back().text, names[i].data(), names[i].size());
     }
   }
 
-  // Whether `field` ("name=value...", at least 4 bytes) has one of the names.
-  bool names_field(const char* field, size_t size) const {
-    const uint32_t head = static_cast<uint32_t>(static_cast<unsigned char>(field[0])) |
-                          static_cast<uint32_t>(static_cast<unsigned char>(field[1])) << 8 |
-                          static_cast<uint32_t>(static_cast<unsigned char>(field[2])) << 16 |
-                          static_cast<uint32_t>(static_cast<unsigned char>(field[3])) << 24;
-    const Slot& slot = slots_[slot_of(head)];
-    if (head != slot.head) return false;
-    for (size_t i = slot.begin; i < slot.end; ++i) {
-      const std::string_view name = names_[i];
-      if (size <= name.size() || field[name.size()] != '=') continue;
-      // The head covered the first four bytes (or all of a shorter name).
-      size_t k = 4;
-      while (k < name.size() && field[k] == name[k]) ++k;
-      if (k >= name.size()) return true;
+  enum class Lookup : uint8_t { NotAField, Absent, Present };
+  // Whether the token `field` (`size` bytes, "name=value") is a field with
+  // one of the names; NotAField when it has no "name=" (the rest of a value
+  // that holds a space, or the empty token between two spaces).
+  Lookup find(const char* field, size_t size) const {
+    if (size >= 2) {
+      const uint32_t pair = static_cast<uint32_t>(static_cast<unsigned char>(field[0])) << 8 |
+                            static_cast<unsigned char>(field[1]);
+      const Slot& slot = slots_[slot_of(pair)];
+      for (size_t i = slot.begin; i < slot.end; ++i) {
+        const Name& name = names_[i];
+        if (name.pair != pair || size <= name.length || field[name.length] != '=') continue;
+        size_t k = 2;  // the pair matched (a one-byte name's second byte is its '=')
+        while (k < name.length && field[k] == name.text[k]) ++k;
+        if (k >= name.length) return Lookup::Present;
+      }
     }
-    return false;
+    // Not one of the names: a field of another name, or no field at all.
+    const size_t limit = std::min(size, kMaxName + 1);
+    for (size_t k = 1; k < limit; ++k) {
+      if (field[k] == '=') return Lookup::Absent;
+    }
+    return Lookup::NotAField;
   }
 
  private:
-  static constexpr uint32_t kSlots = 16;
+  static constexpr size_t kMaxName = 31;
+  static constexpr uint32_t kSlotBits = 8;
+  static constexpr uint32_t kSlots = 1u << kSlotBits;
   struct Slot {
-    uint32_t head = 0;
-    uint8_t begin = 0, end = 0;  // the names with this head
+    uint16_t begin = 0, end = 0;
   };
-
-  // The first four bytes as an integer, "tty=" for a name "tty" (as
-  // names_field reads a field's).
-  static constexpr uint32_t head_of(std::string_view text) {
-    uint32_t head = 0;
-    for (size_t k = 0; k < 4; ++k) {
-      const char c = k < text.size() ? text[k] : '=';
-      head |= static_cast<uint32_t>(static_cast<unsigned char>(c)) << (8 * k);
-    }
-    return head;
+  struct Name {
+    char text[kMaxName];
+    uint8_t length;
+    uint32_t pair;  // other pairs may share its slot
+  };
+  // The first two bytes; a one-byte name's second is its '='.
+  static uint32_t pair_of(const char* text, size_t length) {
+    const auto byte = [&](size_t k) { return k < length ? static_cast<uint32_t>(static_cast<unsigned char>(text[k])) : uint32_t{'='}; };
+    return byte(0) << 8 | byte(1);
   }
-  constexpr uint32_t slot_of(uint32_t head) const { return (head * multiplier_) >> 28; }
+  // Fibonacci hashing: the few dozen pairs of a record's names spread well.
+  static uint32_t slot_of(uint32_t pair) { return (pair * 0x9E3779B1u) >> (32 - kSlotBits); }
 
-  std::string_view names_[kSlots / 2];
+  std::vector<Name> names_;
   Slot slots_[kSlots] = {};
-  uint32_t multiplier_ = 0;
 };
-
-// Fields of SYSCALL and PATH records that the events stage does not read.
-// libauparse allocates a node for each field it parses: these make up a
-// third of the fields of an exec event. Names are at least three bytes.
-constexpr std::string_view kUnreadSyscallList[] = {"auid", "suid", "fsuid", "sgid", "fsgid", "ses"};
-constexpr std::string_view kUnreadPathList[] = {"ouid",   "ogid",   "rdev",     "cap_fp",
-                                                "cap_fi", "cap_fe", "cap_fver", "cap_frootid"};
-constexpr FieldNames kUnreadSyscallFields(kUnreadSyscallList);
-constexpr FieldNames kUnreadPathFields(kUnreadPathList);
 
 // The first ' ' in [p, end), or `end`. Fields are short (a dozen bytes):
 // eight bytes at a time without a call beats memchr here.
@@ -138,16 +127,20 @@ const char* find_space(const char* p, const char* end) {
 }
 
 // Appends `fields` (" name=value name=value...", as after a record header)
-// to `out` without the fields named in `unread`, keeping every other byte
-// as it was. Returns whether a field was left out.
-bool append_fields_without(std::string& out, std::string_view fields, const FieldNames& unread) {
+// to `out` with only the fields named in `read`, keeping every byte of them
+// as it was; a token without "name=" goes with the field before it. Returns
+// whether a field was left out.
+bool append_fields_within(std::string& out, std::string_view fields, const FieldNameSet& read) {
   const char* const begin = fields.data();
   const char* const end = begin + fields.size();
   const char* copied = begin;
+  bool keeping = true;
   for (const char* space = begin; space < end;) {
     const char* field = space + 1;
     const char* next = find_space(field, end);
-    if (next - field >= 4 && unread.names_field(field, static_cast<size_t>(next - field))) {
+    const auto found = read.find(field, static_cast<size_t>(next - field));
+    if (found != FieldNameSet::Lookup::NotAField) keeping = found == FieldNameSet::Lookup::Present;
+    if (!keeping) {
       if (space > copied) out.append(copied, space);  // not between two left-out fields
       copied = next;
     }
@@ -158,6 +151,47 @@ bool append_fields_without(std::string& out, std::string_view fields, const Fiel
 }
 
 }  // namespace
+
+// RecordNeeds turned into what append_compacted() looks up per record.
+class RecordStream::Compaction {
+ public:
+  enum class Action : uint8_t { Whole, Drop, EndOfEvent, Select };
+  struct TypeRule {
+    std::string type;
+    Action action = Action::Whole;
+    std::optional<FieldNameSet> fields;  // Select: the fields kept
+    std::vector<std::string> enriched;   // the ENRICHED tokens kept ("UID=")
+  };
+
+  explicit Compaction(const RecordNeeds& needs) {
+    for (const auto& t : needs.unread_types) rules_.push_back({t, Action::Drop, std::nullopt, {}});
+    for (const auto& t : needs.end_of_event_types) rules_.push_back({t, Action::EndOfEvent, std::nullopt, {}});
+    for (const auto& t : needs.selective) {
+      TypeRule rule{t.type, t.fields.empty() ? Action::Whole : Action::Select, std::nullopt, {}};
+      if (!t.fields.empty()) rule.fields.emplace(t.fields);
+      for (const auto& token : t.enriched) rule.enriched.push_back(token + "=");
+      rules_.push_back(std::move(rule));
+    }
+  }
+
+  // The rule for a record type; a type nobody named is passed on whole
+  // (but for its ENRICHED tail).
+  const TypeRule& rule_for(std::string_view type) const {
+    for (const auto& r : rules_) {
+      if (r.type == type) return r;
+    }
+    return whole_;
+  }
+
+ private:
+  std::vector<TypeRule> rules_;
+  TypeRule whole_;
+};
+
+void RecordStream::set_compaction(const RecordNeeds& needs) {
+  compaction_ = std::make_shared<const Compaction>(needs);
+  compact_ = true;
+}
 
 LineVerdict classify_line(std::string_view line, RecordHeader* header) {
   if (std::memchr(line.data(), '\0', line.size()) != nullptr) return LineVerdict::Binary;
@@ -231,11 +265,12 @@ bool RecordStream::accept(std::string_view line, bool may_hold_nul, RecordHeader
 void RecordStream::append_compacted(std::string_view line, const RecordHeader& h) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   const std::string_view type = line.substr(h.type_begin, h.type_end - h.type_begin);
-  if (type == "BPRM_FCAPS") {
+  const Compaction::TypeRule& rule = compaction_->rule_for(type);
+  if (rule.action == Compaction::Action::Drop) {
     ++stats_.compacted;
     return;
   }
-  if (type == "PROCTITLE") {
+  if (rule.action == Compaction::Action::EndOfEvent) {
     ++stats_.compacted;
     out_.append(line.substr(0, h.type_begin));  // "[node=NAME ]type="
     out_ += "EOE";
@@ -244,24 +279,25 @@ void RecordStream::append_compacted(std::string_view line, const RecordHeader& h
     return;
   }
   // The ENRICHED tail after \x1d repeats raw fields in readable form, and
-  // libauparse would parse every token of it. Only the user name (UID=) is
-  // read downstream, and it must come from the log, not this host's user
-  // database: keep that one token of a SYSCALL record, drop the rest.
+  // libauparse would parse every token of it: only the tokens asked for
+  // stay (a SYSCALL record's UID=, the user name as the logging host knew it).
   const void* sep = std::memchr(line.data() + h.end, kEnrichedSeparator, line.size() - h.end);
   const size_t at = sep == nullptr ? line.size() : static_cast<size_t>(static_cast<const char*>(sep) - line.data());
   bool shortened = sep != nullptr;
-  const bool is_syscall = type == "SYSCALL";
-  const FieldNames* unread = is_syscall ? &kUnreadSyscallFields : type == "PATH" ? &kUnreadPathFields : nullptr;
-  if (unread != nullptr) {
+  if (rule.action == Compaction::Action::Select) {
     out_.append(line.substr(0, h.end));
-    shortened |= append_fields_without(out_, line.substr(h.end, at - h.end), *unread);
+    shortened |= append_fields_within(out_, line.substr(h.end, at - h.end), *rule.fields);
   } else {
     out_.append(line.substr(0, at));
   }
-  if (is_syscall && sep != nullptr) {
-    if (const std::string_view uid = enriched_token(line.substr(at + 1), "UID="); !uid.empty()) {
-      out_ += kEnrichedSeparator;
-      out_.append(uid);
+  if (sep != nullptr && !rule.enriched.empty()) {
+    bool first = true;
+    for (const auto& name : rule.enriched) {
+      const std::string_view token = enriched_token(line.substr(at + 1), name);
+      if (token.empty()) continue;
+      out_ += first ? kEnrichedSeparator : ' ';
+      out_.append(token);
+      first = false;
     }
   }
   out_ += '\n';

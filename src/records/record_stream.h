@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 namespace auditeql::records {
 
@@ -19,7 +21,7 @@ struct RecordStats {
   uint64_t malformed = 0;  // no audit record header
   uint64_t oversized = 0;  // longer than the line limit
   uint64_t binary = 0;     // NUL bytes inside the line
-  uint64_t compacted = 0;  // records left out or shortened by set_compact()
+  uint64_t compacted = 0;  // records left out or shortened by set_compaction()
 
   uint64_t skipped() const { return malformed + oversized + binary; }
 };
@@ -45,6 +47,26 @@ using RecordHandler = std::function<void(std::string_view records)>;
 // Told about each dropped line, for diagnostics (line number counts from 1).
 using DropHandler = std::function<void(uint64_t line_number, LineVerdict why, std::string_view head)>;
 
+// What the stages after this one read of the records, so that the record
+// stage can leave the rest out before libauparse parses it (libauparse
+// allocates a node for every field it parses). Given by the stage that reads
+// the records (events::AuparseGrouper::records_read()), wired in by the
+// caller; this stage knows nothing of what is read or why.
+struct RecordNeeds {
+  struct TypeFields {
+    std::string type;                 // "SYSCALL"
+    std::vector<std::string> fields;  // the only fields read; the others are left out
+    std::vector<std::string> enriched;  // the only tokens read of the ENRICHED tail (after \x1d)
+  };
+  std::vector<std::string> unread_types;  // records nothing reads: left out
+  // Records read for nothing but the end of their event (PROCTITLE): each
+  // becomes the EOE record that marks the end just as well.
+  std::vector<std::string> end_of_event_types;
+  // Records whose fields are read selectively. Any other type is passed on
+  // whole, but for its ENRICHED tail.
+  std::vector<TypeFields> selective;
+};
+
 class RecordStream {
  public:
   static constexpr size_t kDefaultMaxLine = 1 << 20;  // 1 MiB
@@ -53,16 +75,10 @@ class RecordStream {
 
   void set_drop_handler(DropHandler on_drop) { on_drop_ = std::move(on_drop); }
 
-  // Leave out what no stage after this one reads, so that libauparse does
-  // not parse it: BPRM_FCAPS records are dropped, and each PROCTITLE record
-  // (which also marks the end of its event) becomes the EOE record that
-  // marks it just as well, without the long hex title; the interpreted
-  // (ENRICHED) fields after \x1d are dropped but for a SYSCALL record's
-  // UID=, which carries the user name; and so are the fields of SYSCALL and
-  // PATH records that the events stage does not read (auid, the saved and
-  // filesystem ids, tty, ses; a path's owner, rdev and capabilities).
-  // Records are then handed on as a compacted copy instead of in place.
-  void set_compact(bool compact) { compact_ = compact; }
+  // Leave out what `needs` says no later stage reads, so that libauparse
+  // does not parse it. Records are then handed on as a compacted copy
+  // instead of in place.
+  void set_compaction(const RecordNeeds& needs);
 
   // Feeds any number of bytes; complete lines are handled before returning.
   // Consecutive valid lines are handed on as one run (in place unless compacting).
@@ -97,6 +113,8 @@ class RecordStream {
   std::string scratch_;
   std::string out_;           // compacted records of one feed()
   bool compact_ = false;
+  class Compaction;
+  std::shared_ptr<const Compaction> compaction_;
   bool discarding_ = false;   // inside an oversized line, waiting for its '\n'
   RecordStats stats_;
 };

@@ -223,6 +223,7 @@ Outcome run(std::string_view log, const Settings& s, int chunking, bool marks) {
     options.normalizer.inode_map_capacity = 4096;
   }
   options.max_line = max_line(s);
+  options.compaction = events::AuparseGrouper::records_read();
 
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) {
     std::string json;

@@ -61,7 +61,7 @@ std::vector<std::string> grouped_compacted(const std::string& log, uint64_t& com
   std::vector<std::string> out;
   events::AuparseGrouper grouper([&](AuditEvent& e) { out.push_back(describe(e)); });
   records::RecordStream stream([&](std::string_view records) { grouper.feed(records); });
-  stream.set_compact(true);
+  stream.set_compaction(events::AuparseGrouper::records_read());
   stream.feed(log);
   stream.finish();
   grouper.flush();

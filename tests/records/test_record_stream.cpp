@@ -132,9 +132,21 @@ BOOST_AUTO_TEST_CASE(valid_lines_pass_on_in_runs_and_bad_ones_split_them) {
   BOOST_TEST(c.stream.stats().malformed == 1u);
 }
 
+// What a reader of the records says it reads, as the events stage does.
+auditeql::records::RecordNeeds test_needs() {
+  auditeql::records::RecordNeeds needs;
+  needs.unread_types = {"BPRM_FCAPS"};
+  needs.end_of_event_types = {"PROCTITLE"};
+  needs.selective = {
+      {"SYSCALL", {"arch", "syscall", "success", "exit", "a0", "ppid", "pid", "uid", "gid", "euid", "egid", "tty", "comm", "exe", "key"}, {"UID"}},
+      {"PATH", {"item", "name", "inode", "dev", "mode", "nametype"}, {}},
+  };
+  return needs;
+}
+
 BOOST_AUTO_TEST_CASE(compaction_drops_what_nothing_reads) {
   Collector c;
-  c.stream.set_compact(true);
+  c.stream.set_compaction(test_needs());
   c.stream.feed(
       "node=vm type=BPRM_FCAPS msg=audit(1.002:7): fver=0 fp=0\n"
       "type=PROCTITLE msg=audit(1.002:7): proctitle=6370002F6574632F686F73746E616D65\n"
@@ -152,7 +164,7 @@ BOOST_AUTO_TEST_CASE(compaction_drops_what_nothing_reads) {
 
 BOOST_AUTO_TEST_CASE(compaction_keeps_only_the_enriched_user_name) {
   Collector c;
-  c.stream.set_compact(true);
+  c.stream.set_compaction(test_needs());
   const std::string syscall =
       "type=SYSCALL msg=audit(1.003:9): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=1 pid=2 auid=7 uid=4242 "
       "comm=\"x\" exe=\"/bin/x\" key=\"k\"";
@@ -163,7 +175,7 @@ BOOST_AUTO_TEST_CASE(compaction_keeps_only_the_enriched_user_name) {
   c.stream.finish();
   BOOST_REQUIRE(c.lines.size() == 4u);
   const std::string without_auid =
-      "type=SYSCALL msg=audit(1.003:9): arch=c000003e syscall=59 success=yes exit=0 items=1 ppid=1 pid=2 uid=4242 "
+      "type=SYSCALL msg=audit(1.003:9): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=2 uid=4242 "
       "comm=\"x\" exe=\"/bin/x\" key=\"k\"";
   BOOST_TEST(c.lines[0] == without_auid + "\x1d" + "UID=\"alice\"");
   BOOST_TEST(c.lines[1] == "type=CWD msg=audit(1.003:9): cwd=\"/\"");
@@ -172,15 +184,50 @@ BOOST_AUTO_TEST_CASE(compaction_keeps_only_the_enriched_user_name) {
   BOOST_TEST(c.stream.stats().compacted == 4u);
 }
 
-BOOST_AUTO_TEST_CASE(compaction_leaves_out_only_the_fields_nothing_reads) {
+BOOST_AUTO_TEST_CASE(a_field_kept_is_told_from_every_look_alike) {
+  // Names sharing their first two bytes, a one-byte name, and fields whose
+  // name is a prefix or an extension of a kept one.
   Collector c;
-  c.stream.set_compact(true);
-  // As auditd writes them, but with a look-alike name (sesx=), a value
-  // that holds a listed name (key="auid=1"), doubled spaces and a field
-  // without '=': each must come through untouched.
+  auditeql::records::RecordNeeds needs;
+  needs.selective = {{"SYSCALL", {"a", "ab", "abc", "uid"}, {}}};
+  c.stream.set_compaction(needs);
+  c.stream.feed("type=SYSCALL msg=audit(1.005:1): a=1 ab=2 abc=3 abcd=4 ac=5 b=6 ui=7 uid=8 uidx=9 auid=10 =11 x\n");
+  c.stream.finish();
+  BOOST_REQUIRE(c.lines.size() == 1u);
+  BOOST_TEST(c.lines[0] == "type=SYSCALL msg=audit(1.005:1): a=1 ab=2 abc=3 uid=8");
+  // Every two-byte start, against a set of every one: each field alone.
+  std::vector<std::string> names;
+  for (char x = 'a'; x <= 'z'; ++x) {
+    for (char y = 'a'; y <= 'z'; y += 5) names.push_back(std::string{x, y});
+  }
+  Collector all;
+  auditeql::records::RecordNeeds every;
+  every.selective = {{"PATH", names, {}}};
+  all.stream.set_compaction(every);
+  std::string line = "type=PATH msg=audit(1.005:2):", kept = line;
+  for (char x = 'a'; x <= 'z'; ++x) {
+    for (char y = 'a'; y <= 'z'; ++y) {
+      const std::string field = std::string{x, y} + "=1";
+      line += " " + field;
+      if ((y - 'a') % 5 == 0) kept += " " + field;
+    }
+  }
+  all.stream.feed(line + "\n");
+  all.stream.finish();
+  BOOST_REQUIRE(all.lines.size() == 1u);
+  BOOST_TEST(all.lines[0] == kept);
+}
+
+BOOST_AUTO_TEST_CASE(compaction_keeps_only_the_fields_asked_for) {
+  Collector c;
+  c.stream.set_compaction(test_needs());
+  // As auditd writes them, but with look-alike names (sesx=, pidx=), a
+  // value that holds another name (key="auid=1"), doubled spaces and a
+  // token without '=' (it goes with the field before it, as the rest of a
+  // value with a space would): only the fields asked for stay, byte for byte.
   c.stream.feed(
       "type=SYSCALL msg=audit(1.004:3): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c items=2 ppid=1 "
-      "pid=9 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 sesx=1  comm=\"t\" "
+      "pid=9 auid=1000 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=pts0 ses=3 sesx=1 pidx=2  comm=\"t\" "
       "exe=\"/bin/t\" bare key=\"auid=1\" ses=4\n"
       "type=PATH msg=audit(1.004:3): item=1 name=\"a b\" inode=5 dev=fe:00 mode=0100644 ouid=0 ogid=0 rdev=00:00 "
       "nametype=CREATE cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n"
@@ -189,8 +236,8 @@ BOOST_AUTO_TEST_CASE(compaction_leaves_out_only_the_fields_nothing_reads) {
   c.stream.finish();
   BOOST_REQUIRE(c.lines.size() == 4u);
   BOOST_TEST(c.lines[0] ==
-             "type=SYSCALL msg=audit(1.004:3): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c items=2 ppid=1 "
-             "pid=9 uid=0 gid=0 euid=0 egid=0 tty=pts0 sesx=1  comm=\"t\" exe=\"/bin/t\" bare key=\"auid=1\"");
+             "type=SYSCALL msg=audit(1.004:3): arch=c000003e syscall=257 success=yes exit=3 a0=ffffff9c ppid=1 "
+             "pid=9 uid=0 gid=0 euid=0 egid=0 tty=pts0 comm=\"t\" exe=\"/bin/t\" bare key=\"auid=1\"");
   BOOST_TEST(c.lines[1] ==
              "type=PATH msg=audit(1.004:3): item=1 name=\"a b\" inode=5 dev=fe:00 mode=0100644 nametype=CREATE");
   BOOST_TEST(c.lines[2] == "type=PATH msg=audit(1.004:3):");

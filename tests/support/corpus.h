@@ -55,6 +55,8 @@ struct PipelineRun {
 inline PipelineRun run_pipeline(std::string_view log, normalize::PipelineOptions options = {}, size_t chunk = 4096) {
   PipelineRun run;
   if (options.normalizer.host_name.empty()) options.normalizer.host_name = "testhost";
+  // As the commands and the plugin run it (app/input.cpp pipeline_options).
+  if (!options.compaction) options.compaction = events::AuparseGrouper::records_read();
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& e) { run.events.push_back(e); });
   for (size_t i = 0; i < log.size(); i += chunk) pipeline.feed(log.substr(i, chunk));
   pipeline.finish();

@@ -55,7 +55,7 @@ inline Grouped group_compacted(std::string_view log) {
   Grouped g;
   events::AuparseGrouper grouper([&](events::AuditEvent& e) { g.events.push_back(e); });
   records::RecordStream stream([&](std::string_view records) { grouper.feed(records); });
-  stream.set_compact(true);
+  stream.set_compaction(events::AuparseGrouper::records_read());
   stream.feed(log);
   stream.finish();
   grouper.flush();
