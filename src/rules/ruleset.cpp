@@ -221,17 +221,15 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
       }
     }
     const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
-    rule->never_set = never_set_names(refs);
-    if (const FieldReference* never = first_never_set(refs)) {
-      const auto absent = [&](std::string_view name) {
-        return std::find(rule->never_set.begin(), rule->never_set.end(), name) != rule->never_set.end();
-      };
-      rule->can_match = can_match_without(query.event.condition.root, absent);
+    rule->reach = reach_of(query.event, refs);
+    // Said once per rule: the check command, replay and the plugin's log
+    // show it. A rule that needs a whole kind of event auditeql does not
+    // produce is only counted (check lists it).
+    const bool produced = ecs::kinds_of_category(query.event.category) != 0;
+    if (const FieldReference* never = first_never_set(refs); never != nullptr && produced) {
       report_at(definition.query_where, never->pos,
-                label + "reads " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
-                    describe_kinds(ecs::kinds_of_category(query.event.category)) +
-                    (rule->can_match ? ": the rule can still match, as on events without them"
-                                     : ": the rule can never match"),
+                label + "reads " + quoted_list(rule->reach.never_set) + ", which auditeql never sets on " +
+                    describe_kinds(ecs::kinds_of_category(query.event.category)) + ": " + rule->reach.describe(),
                 d, Diagnostic::Level::Warning);
     }
     rule->definition = std::move(definition);
@@ -265,6 +263,14 @@ std::string Ruleset::summary() const {
   std::vector<std::string> parts;
   if (building_blocks_ > 0) {
     parts.push_back(std::to_string(building_blocks_) + (building_blocks_ == 1 ? " building block" : " building blocks"));
+  }
+  // Whether each rule can fire on what auditeql produces (`check` says it
+  // rule by rule); only worth a line when some cannot, or lose exclusions.
+  size_t reach[3] = {0, 0, 0};
+  for (const auto& rule : rules_) ++reach[static_cast<size_t>(rule->reach.verdict)];
+  if (reach[1] + reach[2] > 0) {
+    parts.push_back(std::to_string(reach[0]) + " can fire, " + std::to_string(reach[1]) + " lose exclusions, " +
+                    std::to_string(reach[2]) + " cannot fire");
   }
   std::string not_run;
   auto add = [&](size_t n, const std::string& what) {

@@ -8,6 +8,7 @@
 #include "ecs/event.h"
 #include "eql/compile.h"
 #include "rules/diagnostics.h"
+#include "rules/field_check.h"
 #include "rules/ecs_document.h"
 #include "rules/rule.h"
 #include "rules/rule_index.h"
@@ -25,8 +26,7 @@ struct CompiledRule {
   RuleDefinition definition;
   eql::CompiledQuery query;
   std::vector<CompiledException> exceptions;
-  std::vector<std::string> never_set;     // known fields the query reads that its events never have
-  bool can_match = true;                  // false when it needs one of them
+  RuleReach reach;                        // whether it can fire on what auditeql produces
   size_t index = 0;                       // position in the ruleset
 };
 

@@ -75,10 +75,16 @@ int main(int argc, char** argv) {
   const auto set = rules::Ruleset::compile(loaded, compile_d);
   std::map<std::string, size_t> compile_problems;
   for (const auto& item : compile_d.all()) ++compile_problems[reason(item.message)];
-  size_t reading_unset = 0, cannot_match = 0;
+  size_t reading_unset = 0;
+  std::map<std::string, size_t> reach;  // verdict (and what a rule that cannot fire needs) -> rules
   for (size_t i = 0; i < set.size(); ++i) {
-    reading_unset += set.rule(i).never_set.empty() ? 0 : 1;
-    cannot_match += set.rule(i).can_match ? 0 : 1;
+    const auto& r = set.rule(i).reach;
+    reading_unset += r.never_set.empty() ? 0 : 1;
+    switch (r.verdict) {
+      case rules::RuleReach::Verdict::CanFire: ++reach["can fire"]; break;
+      case rules::RuleReach::Verdict::LosesExclusions: ++reach["can fire, but loses exclusions"]; break;
+      case rules::RuleReach::Verdict::CannotFire: ++reach["cannot fire: needs " + r.needs]; break;
+    }
   }
 
   std::cout << "snapshot: " << root << "\n"
@@ -96,7 +102,8 @@ int main(int argc, char** argv) {
             << "unsupported: " << unsupported << "\n"
 
             << "compiled: " << set.size() << " of " << runs << " (" << reading_unset
-            << " read fields auditeql never sets, " << cannot_match << " of which can never match)\n";
+            << " read fields auditeql never sets)\n";
+  for (const auto& [verdict, n] : reach) std::cout << "  " << n << " " << verdict << "\n";
   for (const auto& [why, n] : compile_problems) std::cout << "  " << n << " x " << why << "\n";
 
   const bool ok = !load_d.has_errors() && loaded.files.size() == files && loaded.rules.size() == files &&
