@@ -238,6 +238,24 @@ BOOST_AUTO_TEST_CASE(counts_of_one_are_singular) {
   BOOST_TEST(events.err.find("1 unknown parent\n") != std::string::npos, events.err);
 }
 
+// A rule naming a field no schema has fails `check` and `replay` with its
+// position, instead of loading and never firing.
+BOOST_AUTO_TEST_CASE(check_and_replay_refuse_a_rule_with_an_unknown_field) {
+  testing::TempDir dir;
+  const auto rule = dir.write("rules/typo.yaml", "id: typo\nname: Typo\nquery: 'process where process.nmae == \"cp\"'\n");
+  dir.write("rules/ok.yaml", "id: ok\nname: Ok\nquery: 'process where process.name == \"cp\"'\n");
+  const auto config = dir.write("auditeql.yaml", "rule_directories: [" + dir.str() + "/rules]\nexception_directories: []\n");
+  const auto check = run_command({kBinary, "check", "--config", config});
+  BOOST_TEST(check.exit_code == 2);
+  BOOST_TEST(check.err.find(rule + ":3:23: error: rule typo (Typo): unknown field 'process.nmae' (did you mean "
+                                   "'process.name'?)") != std::string::npos,
+             check.err);
+  BOOST_TEST(check.out.find("FAILED: 1 error") != std::string::npos, check.out);
+  const auto replay = run_command({kBinary, "replay", "--config", config, "/dev/null"});
+  BOOST_TEST(replay.exit_code == 2);
+  BOOST_TEST(replay.err.find("unknown field 'process.nmae'") != std::string::npos, replay.err);
+}
+
 // Elasticsearch rejects a query naming a field that is not in the index
 // ("Unknown column"): --check knows the schemas, an evaluation also the
 // fields its events have.

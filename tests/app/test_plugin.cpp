@@ -153,6 +153,29 @@ BOOST_AUTO_TEST_CASE(sighup_with_a_broken_exception_keeps_the_old_rules_then_a_g
   for (const auto& l : lines) BOOST_TEST(l.find("/boot/three") == std::string::npos);
 }
 
+// The example: one misspelt field in an exception used to suppress
+// every alert of its rule. Now the reload is refused, says why, and the
+// rules keep alerting.
+BOOST_AUTO_TEST_CASE(sighup_with_a_misspelt_field_in_an_exception_keeps_the_rule_alerting) {
+  PluginSetup setup;
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  const int64_t t0 = 1795413900000;
+  plugin.write(shell(t0));
+  BOOST_TEST_REQUIRE(eventually([&] { return setup.log().find(" started: ") != std::string::npos; }), setup.log());
+  const auto typo = setup.dir.write("exceptions.d/typo.yaml", "- rule_id: 5bda8597-69a6-4b9e-87a2-69a7c963ea83\n"
+                                                              "  condition: process.parent.exe != \"/usr/bin/bash\"\n");
+  plugin.signal(SIGHUP);
+  BOOST_TEST(eventually([&] { return setup.log().find("reload failed") != std::string::npos; }), setup.log());
+  BOOST_TEST(setup.log().find(typo + ":2:14: error: exception for rule 5bda8597-69a6-4b9e-87a2-69a7c963ea83: unknown "
+                                     "field 'process.parent.exe' (did you mean 'process.parent.executable'?)") !=
+                 std::string::npos,
+             setup.log());
+  plugin.write(cp_into_boot(2, t0 + 10, "/boot/one"));
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }), "the rule still alerts");
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(sigusr1_logs_a_statistics_line) {
   PluginSetup setup;
   ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
