@@ -27,7 +27,7 @@ rules and prints each alert as one line of ECS JSON on standard output: the
 alerts the plugin would have raised live. A summary (events, alerts per rule,
 skipped records, unknown parents, inferred paths) goes to standard error.
 
-  ausearch --raw -ts 11/20/2026 -te 11/21/2026 | auditeql replay -
+  ausearch --raw -ts today | auditeql replay -
 )";
 
 constexpr const char* kReplayOutro = "Exit status: 0 success, 1 an input could not be read, 2 usage or rule errors.\n";

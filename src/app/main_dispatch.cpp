@@ -27,7 +27,9 @@ Commands:
   events [FILE|-]...   print normalized ECS events (process starts, file
                        creations, renames) as NDJSON
   eql [EVENTS|-]       evaluate one EQL query on ECS events (NDJSON)
-  check                validate the configuration, rules and exceptions
+  check                validate the configuration, rules and exceptions, and
+                       say whether each rule can fire
+  fields               list the fields auditeql sets on its events
   --help               show this help
   --version            show the version
 
@@ -84,6 +86,7 @@ int run_main(const std::vector<std::string>& args) {
   if (command == "replay") return run_replay(rest);
   if (command == "eql") return run_eql(rest);
   if (command == "check") return run_check(rest);
+  if (command == "fields") return run_fields(rest);
   std::cerr << "auditeql: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

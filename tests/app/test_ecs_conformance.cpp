@@ -9,6 +9,7 @@
 #include "support/command.h"
 #include "support/corpus.h"
 #include "support/temp_dir.h"
+#include "ecs/fields.h"
 #include "support/ecs_conformance.h"
 #include "util/json_value.h"
 
@@ -77,6 +78,15 @@ BOOST_AUTO_TEST_CASE(every_alert_of_the_captured_logs_conforms) {
   alerts += elastic_alerts;
   BOOST_TEST_MESSAGE(alerts << " alerts checked");
   BOOST_TEST(alerts >= 20u);
+}
+
+BOOST_AUTO_TEST_CASE(the_fields_command_lists_the_registry) {
+  const auto r = run_command({kBinary, "fields"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const auto lines = testing::lines_of(r.out);
+  BOOST_TEST(lines.size() == ecs::event_fields().size());
+  BOOST_TEST(r.out.find("process.args\tkeyword[]\tprocess and file events\n") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("file.path\tkeyword\tfile events\n") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_CASE(the_checker_finds_what_does_not_conform) {
