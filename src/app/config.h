@@ -12,7 +12,7 @@ namespace auditeql::app {
 inline constexpr const char* kDefaultConfigPath = "/etc/auditeql/auditeql.yaml";
 
 // The range of max_alert_bytes (and of replay --max-alert-bytes).
-inline constexpr int64_t kMinAlertBytes = 1024;
+inline constexpr int64_t kMinAlertBytes = 2048;
 inline constexpr int64_t kMaxAlertBytes = 1 << 20;
 
 struct Config {

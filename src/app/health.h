@@ -8,10 +8,12 @@
 // a reload loads everything.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "alerts/alert.h"
+#include "alerts/alert_builder.h"
 #include "rules/diagnostics.h"
 
 namespace auditeql::app {
@@ -35,6 +37,9 @@ struct RefusedContext {
   size_t rules_running = 0;
   size_t refused_files = 0;   // how many files are refused in all
 };
+
+// The fields the alert has outside ECS, under auditeql.*.
+std::span<const alerts::OwnField> refused_alert_own_fields();
 
 // One alert naming `file`, at most `max_bytes` long (0: no limit) when the
 // fixed fields fit: the file name and error text are shortened first.

@@ -158,6 +158,14 @@ void present_fields(const Event& event, std::span<FieldScratch> scratch, std::ve
   }
 }
 
+void sensor_fields(std::vector<util::FlatField>& out) {
+  static constexpr std::string_view kSensorFieldNames[] = {"agent.type", "agent.version", "ecs.version", "event.module"};
+  for (const std::string_view name : kSensorFieldNames) {
+    const EventField& f = kFields[*find_event_field(name)];
+    out.push_back({f.name, f.for_kind(EventKind::ProcessStart), f.array, f.json_form(), -1});
+  }
+}
+
 void append_event_json(std::string& out, const Event& event) {
   FieldScratch scratch[std::size(kFields)];
   // Reused per thread: `auditeql events` writes one document per event.

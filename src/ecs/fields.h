@@ -55,6 +55,11 @@ inline const EventField& event_field(EventFieldId id) { return event_fields()[id
 // `scratch` must hold one FieldScratch per field of event_fields().
 void present_fields(const Event& event, std::span<FieldScratch> scratch, std::vector<util::FlatField>& out);
 
+// The fields that name the sensor and the schema on every document auditeql
+// writes (agent.*, ecs.version, event.module), in name order: for documents
+// built without an event, such as the plugin's alerts about itself.
+void sensor_fields(std::vector<util::FlatField>& out);
+
 // One complete single-line document: {"@timestamp":…,"event":{"kind":"event",…},…}
 void append_event_json(std::string& out, const Event& event);
 

@@ -122,16 +122,16 @@ BOOST_AUTO_TEST_CASE(unreadable_files_are_named_with_the_reason_in_every_command
 }
 
 BOOST_AUTO_TEST_CASE(numbers_are_whole_and_in_range) {
-  for (const std::string bad : {"12abc", "-1", "1023", "1048577", "", " 2048", "0x800", "99999999999999999999999"}) {
+  for (const std::string bad : {"12abc", "-1", "2047", "1048577", "", " 2048", "0x800", "99999999999999999999999"}) {
     BOOST_TEST_CONTEXT("--max-alert-bytes '" << bad << "'") {
       const auto r = run_command({kBinary, "replay", "--rules", kRules, "--max-alert-bytes", bad, "-"});
       BOOST_TEST(r.exit_code == 2);
-      BOOST_TEST(r.err.find("'--max-alert-bytes' must be a whole number from 1024 to 1048576") != std::string::npos,
+      BOOST_TEST(r.err.find("'--max-alert-bytes' must be a whole number from 2048 to 1048576") != std::string::npos,
                  r.err);
       BOOST_TEST(r.out.empty());
     }
   }
-  for (const std::string good : {"1024", "1048576"}) {
+  for (const std::string good : {"2048", "1048576"}) {
     const auto r = run_command({kBinary, "replay", "--rules", kRules, "--max-alert-bytes=" + good, "-"});
     BOOST_TEST(r.exit_code == 0, good << ": " << r.err);
   }
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(options_are_declared_once_and_parsed_strictly) {
   const auto help = run_command({kBinary, "replay", "--help"});
   BOOST_TEST(help.exit_code == 0);
   for (const char* option : {"--rules DIR", "--exceptions DIR", "--config FILE", "--host-name NAME",
-                             "--max-alert-bytes N", "(N: 1024 to 1048576)", "--help"}) {
+                             "--max-alert-bytes N", "(N: 2048 to 1048576)", "--help"}) {
     BOOST_TEST(help.out.find(option) != std::string::npos, option);
   }
   const auto eql_help = run_command({kBinary, "eql", "--help"});

@@ -299,7 +299,7 @@ BOOST_AUTO_TEST_CASE(statistics_are_totals_since_start_across_reloads) {
 }
 
 BOOST_AUTO_TEST_CASE(an_alert_still_too_long_after_shortening_is_counted_and_logged_once_per_rule_per_window) {
-  PluginSetup setup("max_alert_bytes: 1024\nthrottle_window_seconds: 1\n");
+  PluginSetup setup("max_alert_bytes: 2048\nthrottle_window_seconds: 1\n");
   setup.dir.write("rules.d/verbose.yaml", "id: local-verbose\nname: Verbose\ndescription: " + std::string(2000, 'd') +
                                               "\nquery: 'process where process.name == \"cp\"'\n");
   ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
