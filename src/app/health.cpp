@@ -49,6 +49,7 @@ void render(const RefusedFile& file, const RefusedContext& c, size_t max_text, s
   w.end_object();
   w.key("host");
   w.begin_object();
+  if (!c.host_id.empty()) w.field("id", c.host_id);
   if (!c.host_name.empty()) w.field("name", c.host_name);
   w.key("os");
   w.begin_object();
