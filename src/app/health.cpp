@@ -64,6 +64,7 @@ void render(const RefusedFile& file, const RefusedContext& c, const std::string&
       {"event.type", FieldValues::of(kError), true},
       {"file.path", text(file.path), false, JsonForm::Value, 0},
       {"host.hostname", text(c.host_name)},
+      {"host.id", text(c.host_id)},
       {"host.name", text(c.host_name)},
       {"host.os.type", FieldValues::of(std::string_view("linux"))},
       {"log.level", FieldValues::of(std::string_view(rules::to_string(rules::Severity::High)))},

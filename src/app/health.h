@@ -31,6 +31,7 @@ std::vector<RefusedFile> refused_files(const rules::Diagnostics& diagnostics);
 
 struct RefusedContext {
   std::string host_name;
+  std::string host_id;
   int64_t time_ms = 0;        // @timestamp
   int64_t since_ms = 0;       // when the refusal was first seen
   bool at_reload = false;     // a reload was refused (the previous set runs) rather than part of a start

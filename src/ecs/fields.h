@@ -18,10 +18,10 @@
 namespace auditeql::ecs {
 
 // Room for one value rendered as text while it is read (user.id is a
-// keyword in ECS, a number in the audit record). Each field read at the same
-// time needs its own.
+// keyword in ECS, a number in the audit record; process.entity_id is 32 hex
+// digits). Each field read at the same time needs its own.
 struct FieldScratch {
-  char text[24];
+  char text[40];
 };
 
 // An upper bound on the number of fields in the registry, for arrays sized at compile time.

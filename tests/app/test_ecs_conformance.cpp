@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(the_fields_command_lists_the_registry) {
   BOOST_TEST(r.exit_code == 0, r.err);
   const auto lines = testing::lines_of(r.out);
   BOOST_TEST(lines.size() == ecs::event_fields().size());
-  BOOST_TEST(r.out.find("process.args\tkeyword[]\tprocess and file events\n") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("process.args\tkeyword[]\tprocess, file, network and driver events\n") != std::string::npos, r.out);
   BOOST_TEST(r.out.find("file.path\tkeyword\tfile events\n") != std::string::npos, r.out);
 }
 
