@@ -28,6 +28,7 @@ Commands:
                        creations, renames) as NDJSON
   eql [EVENTS|-]       evaluate one EQL query on ECS events (NDJSON)
   check                validate the configuration, rules and exceptions
+  audit-rules          print the audit rules the loaded rules need
   --help               show this help
   --version            show the version
 
@@ -84,6 +85,7 @@ int run_main(const std::vector<std::string>& args) {
   if (command == "replay") return run_replay(rest);
   if (command == "eql") return run_eql(rest);
   if (command == "check") return run_check(rest);
+  if (command == "audit-rules") return run_audit_rules(rest);
   std::cerr << "auditeql: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }
