@@ -139,7 +139,7 @@ if(AUDITEQL_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "auditd (>= 1:3.0)")
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "auditd (>= 1:3.0), libauparse0, libaudit1, libyaml-cpp0.7, libtomlplusplus3, libboost-program-options1.74.0, libc6, libstdc++6")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "auditd (>= 1:3.0), libauparse0, libaudit1, libxxhash0, libyaml-cpp0.7, libtomlplusplus3, libboost-program-options1.74.0, libc6, libstdc++6")
 endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/postinst
