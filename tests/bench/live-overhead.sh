@@ -1191,12 +1191,14 @@ rm -f '/boot/$END'"
   local expected=$((1 + 4 * PARALLEL + dracut_expected + 1))
   local n_dracut_sys n_dracut_file
   # The alert's rule object has its keys in name order and no object inside it.
-  n_dracut_sys=$(grep -cE "\"rule\":\{[^}]*\"id\":\"$RULE_DRACUT_MODULE\".*zz-bench-$RUNID-w" "$R/alerts.syslog")
-  n_dracut_file=$(grep -cE "\"rule\":\{[^}]*\"id\":\"$RULE_DRACUT_MODULE\".*zz-bench-$RUNID-w" "$ALERT_FILE" 2> /dev/null)
+  # The marker stands anywhere in the line (fields are in name order: process before rule).
+  of_rule() { grep -E "\"rule\":\{[^}]*\"id\":\"$1\"" "$2" 2> /dev/null | grep -F -- "$3"; }
+  n_dracut_sys=$(of_rule "$RULE_DRACUT_MODULE" "$R/alerts.syslog" "zz-bench-$RUNID-w" | grep -c '')
+  n_dracut_file=$(of_rule "$RULE_DRACUT_MODULE" "$ALERT_FILE" "zz-bench-$RUNID-w" | grep -c '')
   local missing_alerts=()
   chk_alert() { # chk_alert RULE MARKER NAME
-    grep -qE "\"rule\":\{[^}]*\"id\":\"$1\".*$2" "$R/alerts.syslog" || missing_alerts+=("$3 (syslog)")
-    grep -qE "\"rule\":\{[^}]*\"id\":\"$1\".*$2" "$ALERT_FILE" 2> /dev/null || missing_alerts+=("$3 (alert_file)")
+    of_rule "$1" "$R/alerts.syslog" "$2" > /dev/null || missing_alerts+=("$3 (syslog)")
+    of_rule "$1" "$ALERT_FILE" "$2" > /dev/null || missing_alerts+=("$3 (alert_file)")
   }
   chk_alert "$RULE_BOOT_COPY" "$WARM" warm-up
   chk_alert "$RULE_BOOT_COPY" "$END" sentinel
