@@ -56,6 +56,24 @@ std::string_view ip_version(const events::SocketAddress& a) {
   return a.family == events::SocketFamily::Inet || a.v4_mapped ? "ipv4" : "ipv6";
 }
 
+// Whether Elastic Defend reports what this syscall made as a file creation.
+// Its Linux sensor reports a creation when an open created the file (the
+// probe on do_filp_open that tests FMODE_CREATED, elastic/ebpf
+// GPL/Events/File/Probe.bpf.c): a hard link, a symbolic link (`systemctl
+// enable`, update-rc.d, dpkg's own .dpkg-new links) or a device node is no
+// file event for it. Directories are kept although Defend does not report
+// mkdir either: the shipped Dracut Module Creation results count a module's
+// directory as its creation.
+bool reported_as_creation(SyscallKind k) {
+  switch (k) {
+    case SyscallKind::Link: case SyscallKind::Linkat: case SyscallKind::Symlink: case SyscallKind::Symlinkat:
+    case SyscallKind::Mknod: case SyscallKind::Mknodat:
+      return false;
+    default:
+      return true;
+  }
+}
+
 // Auditd Manager's event.outcome: from success=, "unknown" without one.
 std::string_view outcome_of(const AuditEvent& ev) {
   if (!ev.has_result) return "unknown";
@@ -414,6 +432,10 @@ Normalizer::PathOrigin Normalizer::resolve_removed_path(const AuditEvent& ev, si
 void Normalizer::on_file(const AuditEvent& ev, EventKind kind) {
   ecs::Event& out = scratch_;
   fill_event(ev, kind, out);
+  if (kind == EventKind::FileCreation && !reported_as_creation(ev.syscall_kind)) {
+    ++stats_.links_not_reported;  // still one of the process's events: its ids are learned
+    return;
+  }
   for (size_t i = 0; i < ev.paths.size(); ++i) {
     const events::PathItem& item = ev.paths[i];
     if (item.nametype != NameType::Create || !item.has_name) continue;

@@ -45,6 +45,7 @@ struct NormalizeStats {
   uint64_t connections_accepted = 0;
   uint64_t id_changes = 0;         // uid_change and gid_change events
   uint64_t unchanged_ids = 0;      // set*id calls that left the ids as they were: no event
+  uint64_t links_not_reported = 0; // hard and symbolic links, device nodes and FIFOs made: no event
   uint64_t session_changes = 0;
   uint64_t module_loads = 0;       // attempts (driver events); load_module events for accepted ones
   uint64_t process_ends = 0;

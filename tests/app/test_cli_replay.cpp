@@ -171,6 +171,34 @@ BOOST_AUTO_TEST_CASE(elastic_toml_rules_fire_and_building_block_alerts_are_only_
   BOOST_TEST(with.err.find("building-block alerts not shown") == std::string::npos, with.err);
 }
 
+// A rule in Elastic's format, shaped like its systemd persistence rules (which
+// exclude dpkg but not systemctl). `systemctl enable` links the unit into a
+// .wants directory; Elastic Defend reports no file event for a link, so the
+// only matches of the cron and logrotate install are the unit files dpkg
+// renamed into place.
+BOOST_AUTO_TEST_CASE(enabling_a_unit_raises_no_file_creation_alert) {
+  testing::TempDir dir;
+  const std::string rule_id = "2f0f6c3e-5d0e-4b8e-9a51-6a1d2c9b7e10";
+  dir.write("rules/persistence_systemd_unit_test.toml",
+            "[metadata]\nmaturity = \"production\"\n\n[rule]\nrule_id = \"" + rule_id +
+                "\"\nname = \"Systemd Unit File Written (test)\"\n"
+                "description = \"A test rule in Elastic's format.\"\ntype = \"eql\"\nlanguage = \"eql\"\n"
+                "severity = \"low\"\nrisk_score = 21\ntags = [\"OS: Linux\"]\nquery = '''\n"
+                "file where host.os.type == \"linux\" and event.action in (\"rename\", \"creation\") and\n"
+                "  file.path : (\"/etc/systemd/system/*\", \"/lib/systemd/system/*\") and file.extension == \"service\"\n"
+                "'''\n");
+  const auto r = run_command({kBinary, "replay", "--rules", (dir.path() / "rules").string(),
+                              testing::scenario_file("benign_apt_install_cron_logrotate", "audit.log").string()});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  std::set<std::string> paths;
+  for (const auto& [rule, serial, path] : alerts_of(r.out)) {
+    BOOST_TEST(rule == rule_id);
+    paths.insert(path);
+  }
+  BOOST_TEST((paths == std::set<std::string>{"/lib/systemd/system/cron.service", "/lib/systemd/system/logrotate.service"}),
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(a_module_the_log_cannot_place_is_inferred_from_the_watch_and_marked) {
   const auto log = testing::scenario_file("atk_dracut_mod_tar_existing_dir_no_diropen", "audit.log").string();
   const auto inferred_alerts = [](const std::string& ndjson) {
