@@ -27,12 +27,12 @@ const std::vector<KindAuditRules>& table() {
       {"file", "creation", "creation", "file creations", true,
        {{"openat", "openat", "-F a2&0x40 -F success=1"},
         {"open", "open", "-F a1&0x40 -F success=1"},
-        {"creat,mkdir,mkdirat,mknod,mknodat,link,linkat,symlink,symlinkat",
-         "creat,mkdir,mkdirat,mknod,mknodat,link,linkat,symlink,symlinkat", "-F success=1"}},
+        {"creat,mkdir,mkdirat", "creat,mkdir,mkdirat", "-F success=1"}},
        "aeql_file", CostClass::FileSyscalls,
        "Every creation on the host: opens with O_CREAT (0x40 in openat's a2, open's a1), which every program that "
-       "writes a file makes, existing file or not, and the calls that make directories, nodes and links. openat2 "
-       "cannot be filtered on its flags (they are in user memory) and is left out."},
+       "writes a file makes, existing file or not, and the calls that make directories. Links and device nodes "
+       "are left out: like Elastic Defend, auditeql reports no creation for them. openat2 cannot be filtered on its "
+       "flags (they are in user memory) and is left out."},
 
       {"file", "change", "rename", "file renames", true,
        {{"rename,renameat,renameat2", "rename,renameat,renameat2", "-F success=1"}}, "aeql_file",
