@@ -85,54 +85,135 @@ std::optional<eql::CompiledCondition> compile_exception(const ExceptionDefinitio
   }
 }
 
-std::vector<const eql::EventFilter*> join_filters(const eql::Query& query) {
-  std::vector<const eql::EventFilter*> out;
-  for (const auto& stage : query.stages) out.push_back(&stage.filter);
-  if (query.until) out.push_back(&query.until->filter);
+// What a rule's query compiles to, with the fields it names.
+struct QueryForm {
+  eql::Query parsed;                           // the rule index is built from its syntax tree
+  std::vector<FieldReference> refs;            // every field named, in order (join rules: all criteria and keys)
+  std::optional<eql::CompiledQuery> event;     // an event query
+  std::shared_ptr<const eql::JoinQuery> join;  // a sequence or sample
+  // Join rules, per criterion (stages in order, then `until`): the event
+  // kinds it sees and the fields its condition and its join keys name.
+  struct Criterion {
+    ecs::KindMask kinds = 0;
+    std::vector<FieldReference> condition;
+    std::vector<FieldReference> keys;
+  };
+  std::vector<Criterion> criteria;
+};
+
+// The stages of a join query in the order compile_join lists its criteria.
+std::vector<const eql::Stage*> join_stages(const eql::Query& query) {
+  std::vector<const eql::Stage*> out;
+  for (const auto& stage : query.stages) out.push_back(&stage);
+  if (query.until) out.push_back(&*query.until);
   return out;
 }
 
-// Parses the rule's query into `parsed` (the rule index is built from its
-// syntax tree), checks that every field it names is known (its field
-// references go to `refs`) and compiles it: an event query into the
-// result, a sequence or sample only to check it. Errors are reported
-// unless `d` is null; nullopt then, and for a sequence or sample.
-std::optional<eql::CompiledQuery> compile_query(const RuleDefinition& rule, EcsSchema& schema, eql::Query& parsed,
-                                                std::vector<FieldReference>& refs, Diagnostics* d) {
+// Parses the rule's query, checks that every field it names (in a
+// condition or a join key) is known, and compiles it. Errors are reported
+// unless `d` is null; false then.
+bool compile_query(const RuleDefinition& rule, EcsSchema& schema, QueryForm& out, Diagnostics* d) {
   Diagnostics ignored;
-  Diagnostics& out = d != nullptr ? *d : ignored;
+  Diagnostics& report = d != nullptr ? *d : ignored;
   const std::string label = "rule " + rule.id + " (" + rule.name + "): ";
   try {
-    parsed = eql::parse_query(rule.query);
+    out.parsed = eql::parse_query(rule.query);
+    const eql::Query& parsed = out.parsed;
     if (parsed.kind == eql::QueryKind::Event) {
-      refs = field_references(*parsed.event.condition.root, ecs::kinds_of_category(parsed.event.category), rule.schema);
-      if (!report_unknown_fields(refs, rule.query_where, label, out)) return std::nullopt;
-      return eql::compile(parsed, schema);
+      out.refs = field_references(*parsed.event.condition.root, ecs::kinds_of_category(parsed.event.category), rule.schema);
+      if (!report_unknown_fields(out.refs, rule.query_where, label, report)) return false;
+      out.event = eql::compile(parsed, schema);
+      return true;
     }
     bool known = true;
-    for (const auto* filter : join_filters(parsed)) {
-      const auto stage_refs =
-          field_references(*filter->condition.root, ecs::kinds_of_category(filter->category), rule.schema);
-      known = report_unknown_fields(stage_refs, rule.query_where, label, out) && known;
+    for (const eql::Stage* stage : join_stages(parsed)) {
+      QueryForm::Criterion c;
+      c.kinds = ecs::kinds_of_category(stage->filter.category);
+      c.condition = field_references(*stage->filter.condition.root, c.kinds, rule.schema);
+      std::vector<FieldReference> own_keys;
+      for (const auto* keys : {&parsed.by, &stage->by}) {
+        for (const eql::ExprPtr& key : *keys) {
+          auto refs = field_references(*key, c.kinds, rule.schema);
+          c.keys.insert(c.keys.end(), refs.begin(), refs.end());
+          if (keys == &stage->by) own_keys.insert(own_keys.end(), refs.begin(), refs.end());
+        }
+      }
+      known = report_unknown_fields(c.condition, rule.query_where, label, report) && known;
+      // The query's own `by` keys are every stage's: reported once.
+      known = report_unknown_fields(out.criteria.empty() ? c.keys : own_keys, rule.query_where, label, report) && known;
+      out.refs.insert(out.refs.end(), c.condition.begin(), c.condition.end());
+      out.refs.insert(out.refs.end(), c.keys.begin(), c.keys.end());
+      out.criteria.push_back(std::move(c));
     }
-    if (known) eql::compile_join(parsed, schema);
-    return std::nullopt;
+    if (!known) return false;
+    out.join = std::make_shared<const eql::JoinQuery>(eql::compile_join(parsed, schema));
+    return true;
   } catch (const eql::Error& e) {
-    report_at(rule.query_where, e.pos, label + e.detail, out);
-    return std::nullopt;
+    report_at(rule.query_where, e.pos, label + e.detail, report);
+    return false;
   }
 }
 
-// Exceptions only ever see the events of their rule's category.
+// Exceptions only ever see the events of their rule's category (a join
+// rule's: any event of its criteria, so "any").
 std::string exception_category(const RuleDefinition* rule, EcsSchema& schema) {
   if (rule == nullptr || rule->status != RunStatus::Runs) return "any";
-  eql::Query parsed;
-  std::vector<FieldReference> refs;
-  const auto query = compile_query(*rule, schema, parsed, refs, nullptr);
-  return query ? std::string(query->category()) : std::string("any");
+  QueryForm form;
+  if (!compile_query(*rule, schema, form, nullptr) || !form.event) return "any";
+  return std::string(form.event->category());
+}
+
+// Whether every positive stage of a join query can match auditeql's
+// events: its category has events, its condition can hold without the
+// fields those events never have, and each of its join keys can have a
+// value (or is optional, `?field`, and joins as null). When not, `why`
+// says what the first stage that cannot match needs, and `no_events` is
+// that stage when its category has no events at all.
+bool join_can_match(const eql::JoinQuery& join, const std::vector<QueryForm::Criterion>& criteria,
+                    const eql::Query& parsed, std::string& why, const eql::Stage*& no_events) {
+  const auto stages = join_stages(parsed);
+  const auto positive = [&](size_t i) { return join.criteria()[i].role == eql::JoinCriterion::Role::Stage; };
+  for (size_t i = 0; i < criteria.size(); ++i) {
+    if (positive(i) && criteria[i].kinds == 0) {
+      no_events = stages[i];
+      why = "needs '" + stages[i]->filter.category + "' events, which auditeql does not make";
+      return false;
+    }
+  }
+  for (size_t i = 0; i < criteria.size(); ++i) {
+    if (!positive(i)) continue;
+    const QueryForm::Criterion& c = criteria[i];
+    std::vector<std::string> keys;
+    for (const auto& key : c.keys) {
+      if (key.standing == FieldStanding::NeverSet && !key.optional) keys.push_back(key.name);
+    }
+    const auto never = never_set_names(c.condition);
+    const auto absent = [&](std::string_view name) { return std::find(never.begin(), never.end(), name) != never.end(); };
+    if (!keys.empty()) {
+      why = "joins on " + quoted_list(keys) + ", which auditeql never sets on " + describe_kinds(c.kinds);
+      return false;
+    }
+    if (!never.empty() && !can_match_without(stages[i]->filter.condition.root, absent)) {
+      why = "needs " + quoted_list(never) + ", which auditeql never sets on " + describe_kinds(c.kinds);
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
+
+std::string_view CompiledRule::kind_label() const {
+  return join ? eql::to_string(join->kind()) : query.category();
+}
+
+bool CompiledRule::passes_a_test_of(eql::FieldId field, const eql::Scalar& value) const {
+  if (!join) return query.condition().passes_a_test_of(field, value);
+  for (const auto& c : join->criteria()) {
+    if (c.role == eql::JoinCriterion::Role::Stage && c.query.condition().passes_a_test_of(field, value)) return true;
+  }
+  return false;
+}
 
 bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& d) {
   // A rule that never runs here (another rule type, another OS) is listed,
@@ -142,11 +223,9 @@ bool rule_compiles(const RuleDefinition& rule, bool query_set, Diagnostics& d) {
   const size_t errors_before = d.error_count();
   std::string category = "any";
   if (rule.enabled || query_set) {
-    eql::Query parsed;
-    std::vector<FieldReference> refs;
-    const auto query = compile_query(rule, schema, parsed, refs, &d);
-    if (d.error_count() != errors_before) return false;
-    category = query ? std::string(query->category()) : std::string("any");
+    QueryForm form;
+    if (!compile_query(rule, schema, form, &d)) return false;
+    if (form.event) category = std::string(form.event->category());
   } else {
     category = exception_category(&rule, schema);
   }
@@ -160,7 +239,7 @@ bool exception_compiles(const ExceptionDefinition& ex, const RuleDefinition* rul
       .has_value();
 }
 
-bool Ruleset::suppressed(const CompiledRule& rule, const EcsDocument& document) {
+bool Ruleset::suppressed(const CompiledRule& rule, const eql::Document& document) {
   for (const auto& ex : rule.exceptions) {
     if (ex.condition.matches(document)) return true;
   }
@@ -198,51 +277,68 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
       continue;
     }
     auto rule = std::make_unique<CompiledRule>();
-    eql::Query query;
-    std::vector<FieldReference> refs;
-    const size_t errors_before = d.error_count();
-    auto compiled = compile_query(definition, schema, query, refs, &d);
-    if (!compiled) {
-      if (d.error_count() == errors_before) {
-        report_at(definition.query_where, query.pos,
-                  "rule " + definition.id + " (" + definition.name + "): " + std::string(eql::to_string(query.kind)) +
-                      " rules are not evaluated yet",
-                  d);
-      }
-      continue;
-    }
-    rule->query = std::move(*compiled);
+    QueryForm form;
+    if (!compile_query(definition, schema, form, &d)) continue;
+    const std::string category = form.event ? std::string(form.event->category()) : std::string("any");
     // An exception that is refused is left out and the rule runs without
     // it: more alerts, never fewer. (The loader already refuses the whole
     // file of such an exception; this covers rule sets built by hand.)
     for (const auto& ex : definition.exceptions) {
-      if (auto condition = compile_exception(ex, schema, rule->query.category(), definition.schema, d)) {
+      if (auto condition = compile_exception(ex, schema, category, definition.schema, d)) {
         rule->exceptions.push_back({ex.description, std::move(*condition), ex.where.start});
       }
     }
     const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
-    rule->never_set = never_set_names(refs);
-    if (const FieldReference* never = first_never_set(refs)) {
-      const auto absent = [&](std::string_view name) {
-        return std::find(rule->never_set.begin(), rule->never_set.end(), name) != rule->never_set.end();
-      };
-      rule->can_match = can_match_without(query.event.condition.root, absent);
-      report_at(definition.query_where, never->pos,
-                label + "reads " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
-                    describe_kinds(ecs::kinds_of_category(query.event.category)) +
-                    (rule->can_match ? ": the rule can still match, as on events without them"
-                                     : ": the rule can never match"),
-                d, Diagnostic::Level::Warning);
+    rule->never_set = never_set_names(form.refs);
+    if (form.event) {
+      rule->query = std::move(*form.event);
+      if (const FieldReference* never = first_never_set(form.refs)) {
+        const auto absent = [&](std::string_view name) {
+          return std::find(rule->never_set.begin(), rule->never_set.end(), name) != rule->never_set.end();
+        };
+        rule->can_match = can_match_without(form.parsed.event.condition.root, absent);
+        if (!rule->can_match) {
+          rule->unmatchable = "needs " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
+                              describe_kinds(ecs::kinds_of_category(form.parsed.event.category));
+        }
+        report_at(definition.query_where, never->pos,
+                  label + "reads " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
+                      describe_kinds(ecs::kinds_of_category(form.parsed.event.category)) +
+                      (rule->can_match ? ": the rule can still match, as on events without them"
+                                       : ": the rule can never match"),
+                  d, Diagnostic::Level::Warning);
+      }
+    } else {
+      rule->join = form.join;
+      const eql::Stage* no_events = nullptr;
+      rule->can_match = join_can_match(*rule->join, form.criteria, form.parsed, rule->unmatchable, no_events);
+      if (no_events != nullptr) {
+        report_at(definition.query_where, no_events->pos, label + "this stage " + rule->unmatchable +
+                                                              ": the rule can never match",
+                  d, Diagnostic::Level::Warning);
+      } else if (const FieldReference* never = first_never_set(form.refs)) {
+        report_at(definition.query_where, never->pos,
+                  label + "reads " + quoted_list(rule->never_set) +
+                      ", which auditeql never sets on the events its stages see" +
+                      (rule->can_match ? ": the rule can still match, as on events without them"
+                                       : ": the rule can never match (it " + rule->unmatchable + ")"),
+                  d, Diagnostic::Level::Warning);
+      }
     }
     rule->definition = std::move(definition);
     rule->index = set.rules_.size();
     if (rule->definition.building_block) ++set.building_blocks_;
     const auto index = static_cast<uint32_t>(set.rules_.size());
-    const eql::Expr* condition = query.event.condition.root.get();
-    for (size_t k = 0; k < ecs::kEventKindCount; ++k) {
-      if (rule->query.applies_to(ecs::classification(static_cast<ecs::EventKind>(k)).category)) {
-        set.by_kind_[k].add(index, condition);
+    if (!rule->is_join()) {
+      set.file(index, kWholeQuery, rule->query, form.parsed.event.condition.root.get());
+    } else if (rule->can_match) {
+      // A join rule that can never match is left out of the index: it would
+      // only hold partial sequences that can never complete.
+      const auto& criteria = rule->join->criteria();
+      for (size_t c = 0; c < criteria.size(); ++c) {
+        set.file(index, static_cast<uint8_t>(c), criteria[c].query, criteria[c].filter.condition.root.get());
       }
+      set.join_rules_.push_back(index);
     }
     set.rules_.push_back(std::move(rule));
     set.counters_.emplace_back();
@@ -252,6 +348,14 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
                     " disabled, none in the rule directories otherwise)");
   }
   return set;
+}
+
+void Ruleset::file(uint32_t rule, uint8_t criterion, const eql::CompiledQuery& query, const eql::Expr* condition) {
+  const auto entry = static_cast<uint32_t>(entries_.size());
+  entries_.push_back({rule, criterion});
+  for (size_t k = 0; k < ecs::kEventKindCount; ++k) {
+    if (query.applies_to(ecs::classification(static_cast<ecs::EventKind>(k)).category)) by_kind_[k].add(entry, condition);
+  }
 }
 
 std::string Ruleset::summary() const {
