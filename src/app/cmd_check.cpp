@@ -59,7 +59,7 @@ void print_rules(const rules::Ruleset& set) {
               << rules::to_string(def.severity) << ", risk " << def.risk_score << ", "
               << util::counted(rule.exceptions.size(), "exception") << (def.building_block ? ", building block" : "")
               << (def.maturity.empty() ? "" : ", " + def.maturity) << "]  " << def.file << "\n";
-    if (!rule.can_match) std::cout << "    cannot match: " << rule.unmatchable << "\n";
+    std::cout << "    " << rule.reach.describe() << "\n";
   }
   for (const auto& id : set.disabled()) std::cout << "  " << id << "  (disabled)\n";
   for (const auto& rule : set.not_run()) {

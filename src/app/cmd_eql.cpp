@@ -118,14 +118,11 @@ std::string as_a_rule(const std::string& query_text) {
     return "as a rule: refused (" + (d.all().empty() ? std::string("no reason given") : d.all().front().message) + ")";
   }
   const rules::CompiledRule& compiled = set.rule(0);
-  if (!compiled.can_match) return "as a rule: loads, but can never match: it " + compiled.unmatchable;
-  std::string line = std::string("as a rule: evaluated") + (compiled.is_join() ? " as events arrive" : "");
-  if (!compiled.never_set.empty()) {
-    line += "; it reads ";
-    for (size_t i = 0; i < compiled.never_set.size(); ++i) line += (i > 0 ? ", " : "") + compiled.never_set[i];
-    line += ", which auditeql never sets, and can match without them";
+  if (compiled.reach.verdict == rules::RuleReach::Verdict::CannotFire) {
+    return "as a rule: loads, but " + compiled.reach.describe();
   }
-  return line;
+  return std::string("as a rule: evaluated") + (compiled.is_join() ? " as events arrive" : "") + "; " +
+         compiled.reach.describe();
 }
 
 }  // namespace

@@ -19,19 +19,25 @@ namespace {
 constexpr const char* kEventsIntro = R"(Usage: auditeql events [OPTIONS] [FILE|-]...
 
 Reads raw audit records (audit.log, `ausearch --raw` output or the plugin
-stream) and prints each process start, file creation and rename as one line of
-ECS JSON. Several files are read as one stream, in the order given; "-" or no
-file reads standard input. A summary goes to standard error.
+stream) and prints each normalized event as one line of ECS JSON: process
+starts, file creations, renames and deletions, connection attempts and
+accepted connections, uid, gid and session changes, module loads, process
+ends, signals and prctl calls (see `man auditeql`, EVENTS). Several files are
+read as one stream, in the order given; "-" or no file reads standard input. A
+summary goes to standard error.
 )";
 
 }  // namespace
 
 int run_events(const std::vector<std::string>& args) {
-  std::string host_name;
+  std::string host_name, host_id;
   AuditRulesSources audit_rules;
   std::vector<std::string> files;
   CommandLine cli("events", kEventsIntro);
   cli.text("host-name", "NAME", &host_name, "host.name for records without a node= prefix (default: this machine's name)")
+      .text("host-id", "ID", &host_id,
+            "host.id for records without a node= prefix, or whose node= is the host name (default: this machine's "
+            "/etc/machine-id); records of other nodes get their node name")
       .texts("audit-rules", "FILE", &audit_rules.files,
              "the audit rules the log was recorded with (repeatable), to place files created relative to a directory "
              "fd in a directory the log never names (see `auditeql replay --help`). Default: "
@@ -44,7 +50,8 @@ int run_events(const std::vector<std::string>& args) {
 
   const Config defaults = default_config(shipped_rules_dir());
   const normalize::PipelineOptions options = pipeline_options(host_name.empty() ? util::local_host_name() : host_name,
-                                                              defaults.process_table_size, defaults.inode_map_size);
+                                                              host_id, defaults.process_table_size,
+                                                              defaults.inode_map_size);
   FdWriter out(STDOUT_FILENO);
   std::string line;
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) {

@@ -27,7 +27,7 @@ rules and prints each alert as one line of ECS JSON on standard output: the
 alerts the plugin would have raised live. A summary (events, alerts per rule,
 skipped records, unknown parents, inferred paths) goes to standard error.
 
-  ausearch --raw -ts 11/20/2026 -te 11/21/2026 | auditeql replay -
+  ausearch --raw -ts today | auditeql replay -
 )";
 
 constexpr const char* kReplayOutro = "Exit status: 0 success, 1 an input could not be read, 2 usage or rule errors.\n";
@@ -61,7 +61,7 @@ std::string summary(const Detector& detector, const normalize::PipelineStats& st
 int run_replay(const std::vector<std::string>& args) {
   AuditRulesSources audit_rules;
   std::vector<std::string> rule_dirs, exception_dirs, files;
-  std::string config_path, host_name;
+  std::string config_path, host_name, host_id;
   std::optional<uint64_t> max_alert_bytes;
   CommandLine cli("replay", kReplayIntro, kReplayOutro);
   cli.texts("rules", "DIR", &rule_dirs,
@@ -70,6 +70,9 @@ int run_replay(const std::vector<std::string>& args) {
       .texts("exceptions", "DIR", &exception_dirs, "load exceptions from DIR (repeatable)")
       .text("config", "FILE", &config_path, "take rule/exception directories and limits from FILE")
       .text("host-name", "NAME", &host_name, "host.name for records without a node= prefix")
+      .text("host-id", "ID", &host_id,
+            "host.id for records without a node= prefix, or whose node= is the host name (default: this machine's "
+            "/etc/machine-id); records of other nodes get their node name. process.entity_id is derived from it.")
       .number("max-alert-bytes", "N", &max_alert_bytes, kMinAlertBytes, kMaxAlertBytes,
               "shorten alerts longer than N bytes; without it, no limit")
       .texts("audit-rules", "FILE", &audit_rules.files,
@@ -117,7 +120,7 @@ int run_replay(const std::vector<std::string>& args) {
   detector.add_sink(&out);
 
   const normalize::PipelineOptions options =
-      pipeline_options(config.host_name.empty() ? util::local_host_name() : config.host_name,
+      pipeline_options(config.host_name.empty() ? util::local_host_name() : config.host_name, host_id,
                        config.process_table_size, config.inode_map_size);
   normalize::EventPipeline pipeline(options, [&](const ecs::Event& event) { detector.on_event(event); });
   if (!configure_watches(audit_rules, pipeline.normalizer(), "replay")) return 2;

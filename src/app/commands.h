@@ -11,6 +11,8 @@ int run_events(const std::vector<std::string>& args);
 int run_replay(const std::vector<std::string>& args);
 int run_eql(const std::vector<std::string>& args);
 int run_check(const std::vector<std::string>& args);
+int run_fields(const std::vector<std::string>& args);
+int run_audit_rules(const std::vector<std::string>& args);
 
 // Top-level dispatch from main(): argv without the program name.
 int run_main(const std::vector<std::string>& args);

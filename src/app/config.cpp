@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "rules/kind_audit_rules.h"
 #include "rules/rule_loader.h"
 #include "rules/yaml_source.h"
 #include "sinks/syslog_sink.h"
@@ -13,7 +14,7 @@ const std::vector<std::string> kConfigKeys = {
     "rule_directories", "exception_directories", "syslog_facility", "max_alert_bytes", "throttle_window_seconds",
     "alert_file",       "process_table_size",    "inode_map_size",  "proc_lookup",     "host_name",
     "watched_directories", "queue_bytes",         "max_read_pause_ms", "health_alert_interval_seconds",
-    "building_block_alerts", "join_max_events"};
+    "building_block_alerts", "audit_rules_costly", "join_max_events"};
 
 // A configuration has about a dozen keys: past this many problems the file is
 // most likely not a configuration at all (an audit log given to the plugin
@@ -49,6 +50,33 @@ bool in_build_tree(const std::filesystem::path& executable) {
   if (ec) return false;
   const auto rel = executable.lexically_relative(build);
   return !rel.empty() && *rel.begin() != "..";
+}
+
+// audit_rules_costly: true (every class), false, or a list of class names
+// and absolute directories.
+std::optional<std::vector<std::string>> read_costly(const rules::YamlSource& src, const YAML::Node& root,
+                                                    rules::Diagnostics& d) {
+  const YAML::Node value = root["audit_rules_costly"];
+  if (!value || value.IsNull()) return std::nullopt;
+  if (value.IsScalar()) {
+    const auto all = src.boolean(root, "audit_rules_costly", d);
+    if (!all) return std::nullopt;
+    std::vector<std::string> classes;
+    if (*all) classes.assign(rules::cost_class_names().begin(), rules::cost_class_names().end());
+    return classes;
+  }
+  auto items = src.strings(root, "audit_rules_costly", d);
+  if (!items) return std::nullopt;
+  for (size_t i = 0; i < items->size(); ++i) {
+    const std::string& item = (*items)[i];
+    if (rules::parse_cost_class(item) || (!item.empty() && item.front() == '/')) continue;
+    std::string names;
+    for (const auto name : rules::cost_class_names()) names += (names.empty() ? "" : ", ") + std::string(name);
+    src.error(value[i], "unknown audit_rules_costly entry '" + item + "' (" + names + ", or an absolute directory)",
+              d);
+    return std::nullopt;
+  }
+  return items;
 }
 
 }  // namespace
@@ -116,6 +144,7 @@ Config read_config(rules::YamlSource& src, const std::string& path, const std::s
   if (auto v = src.integer(root, "health_alert_interval_seconds", 1, 86400, d)) c.health_alert_interval_seconds = *v;
   if (auto v = src.boolean(root, "building_block_alerts", d)) c.building_block_alerts = *v;
   if (auto v = src.integer(root, "join_max_events", 256, 1 << 24, d)) c.join_max_events = static_cast<size_t>(*v);
+  if (auto v = read_costly(src, root, d)) c.audit_rules_costly = *v;
   if (!c.alert_file.empty() && c.alert_file.front() != '/') {
     src.error(root["alert_file"], "alert_file must be an absolute path", d);
     c.alert_file.clear();

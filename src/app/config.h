@@ -12,7 +12,7 @@ namespace auditeql::app {
 inline constexpr const char* kDefaultConfigPath = "/etc/auditeql/auditeql.yaml";
 
 // The range of max_alert_bytes (and of replay --max-alert-bytes).
-inline constexpr int64_t kMinAlertBytes = 1024;
+inline constexpr int64_t kMinAlertBytes = 2048;
 inline constexpr int64_t kMaxAlertBytes = 1 << 20;
 
 struct Config {
@@ -33,6 +33,10 @@ struct Config {
   int64_t health_alert_interval_seconds = 600;      // repeat of the "configuration refused" alert
   bool building_block_alerts = false;               // send building-block rules' alerts to the sinks
   size_t join_max_events = 65536;                   // events held by open sequences and samples, all rules
+  // The costly audit rules `auditeql audit-rules` writes in instead of
+  // commenting out: cost class names (rules/kind_audit_rules.h) and busy
+  // directories, each absolute. `true` in the file: every class.
+  std::vector<std::string> audit_rules_costly;
 
   std::string source;  // the file read, or "(defaults)"
 };

@@ -8,10 +8,12 @@
 // a reload loads everything.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "alerts/alert.h"
+#include "alerts/alert_builder.h"
 #include "rules/diagnostics.h"
 
 namespace auditeql::app {
@@ -29,12 +31,16 @@ std::vector<RefusedFile> refused_files(const rules::Diagnostics& diagnostics);
 
 struct RefusedContext {
   std::string host_name;
+  std::string host_id;
   int64_t time_ms = 0;        // @timestamp
   int64_t since_ms = 0;       // when the refusal was first seen
   bool at_reload = false;     // a reload was refused (the previous set runs) rather than part of a start
   size_t rules_running = 0;
   size_t refused_files = 0;   // how many files are refused in all
 };
+
+// The fields the alert has outside ECS, under auditeql.*.
+std::span<const alerts::OwnField> refused_alert_own_fields();
 
 // One alert naming `file`, at most `max_bytes` long (0: no limit) when the
 // fixed fields fit: the file name and error text are shortened first.

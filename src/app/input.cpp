@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "util/host.h"
 #include "util/text.h"
 
 namespace auditeql::app {
@@ -38,14 +39,21 @@ bool feed_input(const std::string& path, normalize::EventPipeline& pipeline, std
   return ok;
 }
 
-normalize::PipelineOptions pipeline_options(const std::string& host_name, size_t process_table_size,
-                                            size_t inode_map_size) {
+normalize::PipelineOptions pipeline_options(const std::string& host_name, const std::string& host_id,
+                                            size_t process_table_size, size_t inode_map_size) {
   normalize::PipelineOptions options;
   options.normalizer.host_name = host_name;
+  options.normalizer.host_id = host_id.empty() ? util::local_machine_id() : host_id;
   options.normalizer.process_table_capacity = process_table_size;
   options.normalizer.inode_map_capacity = inode_map_size;
   options.compaction = events::AuparseGrouper::records_read();
   return options;
+}
+
+uint64_t other_events(const normalize::NormalizeStats& n) {
+  // module_loads counts attempts; one the kernel accepted is two documents.
+  return n.file_deletions + n.connections_attempted + n.connections_accepted + n.id_changes + n.session_changes +
+         n.module_loads + n.process_ends + n.signals + n.process_controls;
 }
 
 std::string describe(const normalize::PipelineStats& s) {
@@ -60,6 +68,14 @@ std::string describe(const normalize::PipelineStats& s) {
       << ", " << counted(s.normalized.file_creations, "file creation") << ", "
       << counted(s.normalized.file_renames, "rename") << ", " << counted(s.normalized.forks, "fork") << "; "
       << counted(s.normalized.unknown_parents, "unknown parent");
+  if (const uint64_t others = other_events(s.normalized); others > 0) {
+    const auto& n = s.normalized;
+    out << "; " << counted(others, "other event") << " (" << n.file_deletions << " deletions, "
+        << n.connections_attempted << " connection attempts, " << n.connections_accepted << " accepted, "
+        << n.id_changes << " id changes, " << n.session_changes << " session changes, " << n.module_loads
+        << " module loads, " << n.process_ends << " process ends, " << n.signals << " signals, "
+        << n.process_controls << " prctl)";
+  }
   if (s.normalized.inferred_paths > 0) {
     out << ", " << counted(s.normalized.inferred_paths, "path") << " inferred from audit keys";
   }

@@ -24,10 +24,13 @@ Commands:
                        `auditeql plugin --config /PATH`)
   replay [FILE|-]...   replay recorded audit logs through the rules; alerts
                        as NDJSON on standard output
-  events [FILE|-]...   print normalized ECS events (process starts, file
-                       creations, renames) as NDJSON
+  events [FILE|-]...   print normalized ECS events (processes, files,
+                       network connections...) as NDJSON
   eql [EVENTS|-]       evaluate one EQL query on ECS events (NDJSON)
-  check                validate the configuration, rules and exceptions
+  check                validate the configuration, rules and exceptions, and
+                       say whether each rule can fire
+  fields               list the fields auditeql sets on its events
+  audit-rules          print the audit rules the loaded rules need
   --help               show this help
   --version            show the version
 
@@ -84,6 +87,8 @@ int run_main(const std::vector<std::string>& args) {
   if (command == "replay") return run_replay(rest);
   if (command == "eql") return run_eql(rest);
   if (command == "check") return run_check(rest);
+  if (command == "fields") return run_fields(rest);
+  if (command == "audit-rules") return run_audit_rules(rest);
   std::cerr << "auditeql: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

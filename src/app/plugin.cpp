@@ -146,6 +146,7 @@ class Plugin {
   std::string config_path_;
   Config config_;
   std::string host_name_;
+  std::string host_id_;  // /etc/machine-id (else the host name): host.id of events and alerts
   std::unique_ptr<sinks::SyslogSink> syslog_;
   std::unique_ptr<sinks::FileSink> file_;
   std::unique_ptr<Detector> detector_;
@@ -203,6 +204,7 @@ void Plugin::set_refused(std::vector<RefusedFile> files, bool at_reload) {
 void Plugin::raise_refused_alerts() {
   RefusedContext context;
   context.host_name = host_name_;
+  context.host_id = host_id_;
   context.time_ms = wall_ms();
   context.since_ms = refused_since_ms_;
   context.at_reload = refused_at_reload_;
@@ -283,6 +285,7 @@ void Plugin::log_stats(const char* why) {
   line << why << ": records=" << s.records.records << " skipped_lines=" << s.records.skipped()
        << " events=" << s.events.events << " starts=" << s.normalized.process_starts
        << " creations=" << s.normalized.file_creations << " renames=" << s.normalized.file_renames
+       << " other_events=" << other_events(s.normalized)
        << " alerts=" << detector_->alerts() << " throttled=" << detector_->throttled()
        << " building_block_withheld=" << detector_->building_block_alerts_withheld()
        << " truncated=" << detector_->truncated() << " oversized=" << detector_->oversized()
@@ -317,7 +320,8 @@ void Plugin::feed(std::deque<InputChunk>& chunks) {
 }
 
 void Plugin::start_pipeline() {
-  normalize::PipelineOptions options = pipeline_options(host_name_, config_.process_table_size, config_.inode_map_size);
+  normalize::PipelineOptions options =
+      pipeline_options(host_name_, host_id_, config_.process_table_size, config_.inode_map_size);
   options.order.max_hold_ms = 200;
   // An event whose records stopped coming is completed after a second of
   // silence, not auditd.conf's end_of_event_timeout.
@@ -342,6 +346,8 @@ int Plugin::run() {
   RuleSetup setup = load_ruleset(config_.rule_directories, config_.exception_directories, false, true);
   report(setup.diagnostics);
   host_name_ = config_.host_name.empty() ? util::local_host_name() : config_.host_name;
+  host_id_ = util::local_machine_id();
+  if (host_id_.empty()) host_id_ = host_name_;
   open_sinks();
   detector_ = std::make_unique<Detector>(setup.ruleset, detector_options(config_));
   attach_sinks();

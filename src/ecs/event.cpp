@@ -34,12 +34,34 @@ std::string_view Event::file_directory() const {
 
 std::string_view Event::file_extension() const { return util::file_extension(file_name()); }
 
+std::string_view Event::original_name() const { return util::base_name(original_path); }
+
+std::string_view Event::original_extension() const { return util::file_extension(original_name()); }
+
+void format_entity_id(const EntityId& id, char* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 16; ++i) out[i] = kHex[(id.high >> (60 - 4 * i)) & 0xf];
+  for (int i = 0; i < 16; ++i) out[16 + i] = kHex[(id.low >> (60 - 4 * i)) & 0xf];
+}
+
 namespace {
 
+// The values Elastic's rules test (EVENT-KINDS.md has the evidence).
 constexpr KindClassification kClassifications[kEventKindCount] = {
-    {"process", "start", "exec"},      // ProcessStart
-    {"file", "creation", "creation"},  // FileCreation
-    {"file", "change", "rename"},      // FileRename
+    {"process", "start", "exec"},                   // ProcessStart
+    {"file", "creation", "creation"},               // FileCreation
+    {"file", "change", "rename"},                   // FileRename
+    {"file", "deletion", "deletion"},               // FileDeletion
+    {"network", "start", "connection_attempted"},   // ConnectionAttempted
+    {"network", "start", "connection_accepted"},    // ConnectionAccepted
+    {"process", "change", "uid_change"},            // UidChange
+    {"process", "change", "gid_change"},            // GidChange
+    {"process", "change", "session_id_change"},     // SessionIdChange
+    {"process", "start", "load_module"},            // ModuleLoad
+    {"process", "end", "end"},                      // ProcessEnd
+    {"driver", "start", "loaded-kernel-module"},    // DriverLoad
+    {"process", "end", "killed-pid"},               // SignalSent
+    {"process", "info", ""},                        // ProcessControl: Auditd Manager gives prctl no action
 };
 
 }  // namespace

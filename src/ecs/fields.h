@@ -18,10 +18,10 @@
 namespace auditeql::ecs {
 
 // Room for one value rendered as text while it is read (user.id is a
-// keyword in ECS, a number in the audit record). Each field read at the same
-// time needs its own.
+// keyword in ECS, a number in the audit record; process.entity_id is 32 hex
+// digits). Each field read at the same time needs its own.
 struct FieldScratch {
-  char text[24];
+  char text[40];
 };
 
 // An upper bound on the number of fields in the registry, for arrays sized at compile time.
@@ -54,6 +54,11 @@ inline const EventField& event_field(EventFieldId id) { return event_fields()[id
 // The fields an event has, in name order, ready for a NestedJsonWriter.
 // `scratch` must hold one FieldScratch per field of event_fields().
 void present_fields(const Event& event, std::span<FieldScratch> scratch, std::vector<util::FlatField>& out);
+
+// The fields that name the sensor and the schema on every document auditeql
+// writes (agent.*, ecs.version, event.module), in name order: for documents
+// built without an event, such as the plugin's alerts about itself.
+void sensor_fields(std::vector<util::FlatField>& out);
 
 // One complete single-line document: {"@timestamp":…,"event":{"kind":"event",…},…}
 void append_event_json(std::string& out, const Event& event);

@@ -21,6 +21,7 @@ void AuditEvent::clear() {
   has_syscall = false;
   event_class = EventClass::Other;
   syscall_kind = SyscallKind::Other;
+  syscall_name = nullptr;
   arch = 0;
   syscall = -1;
   has_result = false;
@@ -29,6 +30,7 @@ void AuditEvent::clear() {
   for (auto& a : args) a = 0;
   pid = ppid = uid = euid = gid = egid = kUnknownId;
   user_name.clear();
+  effective_user_name.clear();
   tty.clear();
   comm.clear();
   exe.clear();

@@ -90,6 +90,7 @@ struct AuditEvent {
   bool has_syscall = false;
   EventClass event_class = EventClass::Other;
   SyscallKind syscall_kind = SyscallKind::Other;
+  const char* syscall_name = nullptr;  // libaudit's name for (arch, syscall), static; null when unknown
   uint32_t arch = 0;
   int64_t syscall = -1;
   bool has_result = false;  // success= and exit= were there (exit_group records have neither)
@@ -103,7 +104,8 @@ struct AuditEvent {
   int64_t euid = kUnknownId;
   int64_t gid = kUnknownId;
   int64_t egid = kUnknownId;
-  std::string user_name;  // from the enriched UID= or a local lookup; may be empty
+  std::string user_name;            // uid's: from the enriched UID= or a local lookup; may be empty
+  std::string effective_user_name;  // euid's: as this log named that uid, else a local lookup; may be empty
   std::string tty;        // controlling terminal ("pts0"); empty for tty=(none)
   std::string comm;
   std::string exe;

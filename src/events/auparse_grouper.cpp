@@ -225,6 +225,8 @@ records::RecordNeeds AuparseGrouper::records_read() {
   needs.end_of_event_types = {"PROCTITLE"};
   // The fields read_syscall() and read_path() read; UID= of the ENRICHED
   // tail is the user name as the logging host knew it (lookup_user_name).
+  // EUID= is left out: it would cost every record a token (and libauparse a
+  // field) for a name that is nearly always UID='s (effective_user_name).
   needs.selective = {
       {"SYSCALL",
        {"arch", "syscall", "success", "exit", "a0", "a1", "a2", "a3", "pid", "ppid", "uid", "euid", "gid", "egid",
@@ -361,6 +363,12 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
           decode(v, event_.exe);
         } else if (std::strcmp(n, "euid") == 0) {
           event_.euid = parse_decimal_cstr(v);
+          // uid= comes first in the record: the effective user is usually the same one.
+          if (event_.euid == event_.uid) {
+            event_.effective_user_name = event_.user_name;
+          } else if (event_.euid >= 0) {
+            effective_user_name(au, event_.euid, event_.effective_user_name);
+          }
         } else if (std::strcmp(n, "egid") == 0) {
           event_.egid = parse_decimal_cstr(v);
         }
@@ -396,7 +404,7 @@ void AuparseGrouper::read_syscall(auparse_state_t* au) {
         break;
     }
   } while (auparse_next_field(au) > 0);
-  event_.syscall_kind = syscalls_.lookup(event_.arch, event_.syscall);
+  event_.syscall_kind = syscalls_.lookup(event_.arch, event_.syscall, &event_.syscall_name);
   if (event_.syscall_kind != SyscallKind::Execve && event_.syscall_kind != SyscallKind::Other) {
     for (int i = 0; i < 4; ++i) {
       if (raw_args[i] != nullptr) event_.args[i] = parse_hex_cstr(raw_args[i]);
@@ -427,6 +435,23 @@ void AuparseGrouper::lookup_user_name(auparse_state_t* au, int64_t uid, std::str
   last_node_ = event_.node;
   last_user_name_ = it->second;
   out = it->second;
+}
+
+// The name of an effective uid that differs from the real one: the name this
+// log's UID= gave that id (root's, for a setuid-root program, nearly always
+// known), else libauparse's lookup in the local user database (the EUID= token
+// is not kept: records_read()), which is not remembered so that it never
+// stands for a name the log gives later.
+void AuparseGrouper::effective_user_name(auparse_state_t* au, int64_t euid, std::string& out) {
+  if (const auto it = user_names_.find(std::make_pair(event_.node, euid)); it != user_names_.end()) {
+    out = it->second;
+    return;
+  }
+  out.clear();
+  if (const char* interpreted = auparse_interpret_field(au)) {
+    out = interpreted;
+    if (out == "unset" || out.rfind("unknown(", 0) == 0) out.clear();
+  }
 }
 
 void AuparseGrouper::set_argument(uint64_t index, std::string&& value) {

@@ -91,6 +91,7 @@ class AuparseGrouper {
   void classify();
   EventClass class_of_syscall();
   void lookup_user_name(AuparseState* au, int64_t uid, std::string& out);
+  void effective_user_name(AuparseState* au, int64_t euid, std::string& out);
   // decode_audit_value() that counts bad hex; true when there is a value.
   bool decode(std::string_view raw, std::string& out);
 

@@ -51,14 +51,23 @@ const char* syscall_name(uint32_t arch, int64_t number) {
   return machine < 0 ? nullptr : audit_syscall_to_name(static_cast<int>(number), machine);
 }
 
-SyscallKind SyscallTable::lookup(uint32_t arch, int64_t number) {
+SyscallKind SyscallTable::lookup(uint32_t arch, int64_t number, const char** name) {
+  if (name != nullptr) *name = nullptr;
   if (number < 0 || number > 0xffff) return SyscallKind::Other;
   const uint64_t key = (static_cast<uint64_t>(arch) << 32) | static_cast<uint64_t>(number);
-  if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
-  const SyscallKind kind = syscall_kind_from_name(syscall_name(arch, number));
-  // Garbage input could name endless distinct pairs; real streams use a handful.
-  if (cache_.size() < 4096) cache_.emplace(key, kind);
-  return kind;
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    const char* found = syscall_name(arch, number);
+    const Known known{syscall_kind_from_name(found), found};
+    // Garbage input could name endless distinct pairs; real streams use a handful.
+    if (cache_.size() >= 4096) {
+      if (name != nullptr) *name = known.name;
+      return known.kind;
+    }
+    it = cache_.emplace(key, known).first;
+  }
+  if (name != nullptr) *name = it->second.name;
+  return it->second.kind;
 }
 
 }  // namespace auditeql::events

@@ -11,10 +11,15 @@ namespace auditeql::events {
 // execve). Lookups are cached: the same few pairs repeat on every event.
 class SyscallTable {
  public:
-  SyscallKind lookup(uint32_t arch, int64_t number);
+  // `name`, when given, receives syscall_name() of the pair (null when unknown).
+  SyscallKind lookup(uint32_t arch, int64_t number, const char** name = nullptr);
 
  private:
-  std::unordered_map<uint64_t, SyscallKind> cache_;
+  struct Known {
+    SyscallKind kind;
+    const char* name;
+  };
+  std::unordered_map<uint64_t, Known> cache_;
 };
 
 SyscallKind syscall_kind_from_name(const char* name);

@@ -1,5 +1,7 @@
 #include "normalize/process_table.h"
 
+#include <algorithm>
+
 namespace auditeql::normalize {
 
 namespace {
@@ -9,12 +11,12 @@ constexpr size_t kUnbounded = static_cast<size_t>(-1);  // the table enforces th
 ProcessTable::ProcessTable(size_t capacity)
     : capacity_(capacity == 0 ? 1 : capacity), probation_(kUnbounded), protected_(kUnbounded) {}
 
-const ProcessEntry* ProcessTable::peek(int64_t pid) const {
-  if (const ProcessEntry* e = protected_.peek(pid)) return e;
+ProcessEntry* ProcessTable::peek(int64_t pid) {
+  if (ProcessEntry* e = protected_.peek(pid)) return e;
   return probation_.peek(pid);
 }
 
-const ProcessEntry* ProcessTable::find(int64_t pid) {
+ProcessEntry* ProcessTable::find(int64_t pid) {
   if (ProcessEntry* e = protected_.find(pid)) return e;
   auto entry = probation_.take(pid);
   if (!entry) return nullptr;
@@ -28,7 +30,7 @@ const ProcessEntry* ProcessTable::find(int64_t pid) {
   return &promoted;
 }
 
-const ProcessEntry& ProcessTable::put(int64_t pid, ProcessEntry entry) {
+ProcessEntry& ProcessTable::put(int64_t pid, ProcessEntry entry) {
   // A pid already protected stays so: an exec replaces the image of the same process.
   if (protected_.peek(pid) != nullptr) return protected_.put(pid, std::move(entry));
   if (probation_.peek(pid) == nullptr && size() >= capacity_ && probation_.size() > 0) {
@@ -39,6 +41,10 @@ const ProcessEntry& ProcessTable::put(int64_t pid, ProcessEntry entry) {
   }
   if (probation_.peek(pid) == nullptr) make_room();
   return probation_.put(pid, std::move(entry));
+}
+
+void ProcessTable::erase(int64_t pid) {
+  if (!protected_.erase(pid)) probation_.erase(pid);
 }
 
 void ProcessTable::set_capacity(size_t capacity) {
@@ -54,19 +60,63 @@ void ProcessTable::make_room() {
   }
 }
 
-void ProcessTable::record_exec(int64_t pid, ecs::ProcessImagePtr image, int64_t time_ms) {
-  put(pid, ProcessEntry{std::move(image), time_ms, true, 0});
+ProcessEntry& ProcessTable::record_exec(int64_t pid, ecs::ProcessImagePtr image, int64_t time_ms) {
+  // The same process: updated in place, marked recently used in its segment.
+  ProcessEntry* same = protected_.find(pid);
+  if (same == nullptr) same = probation_.find(pid);
+  if (same == nullptr) {
+    ProcessEntry entry;
+    entry.image = std::move(image);
+    entry.from_exec = true;
+    entry.since_ms = time_ms;
+    return put(pid, std::move(entry));
+  }
+  same->image = std::move(image);
+  same->image_from_exe = false;
+  same->from_exec = true;
+  same->since_ms = time_ms;
+  if (same->sockets) {
+    const auto& list = *same->sockets;
+    if (std::any_of(list.begin(), list.end(), [](const SocketInfo& s) { return s.close_on_exec; })) {
+      std::erase_if(writable_sockets(*same), [](const SocketInfo& s) { return s.close_on_exec; });
+    }
+  }
+  return *same;
 }
 
-void ProcessTable::record_fork(int64_t child, const ProcessEntry& parent, int64_t time_ms) {
+void ProcessTable::record_fork(int64_t child, const ProcessEntry& parent, int64_t time_ms, ecs::EntityId entity) {
   if (const ProcessEntry* existing = peek(child);
       existing != nullptr && existing->from_exec && existing->since_ms >= time_ms) {
     return;
   }
-  // Copy the pointer first: `parent` may live inside the map being modified.
-  ecs::ProcessImagePtr image = parent.image;
-  // start_time stays 0: the child's identity comes from the fork record, not /proc.
-  put(child, ProcessEntry{std::move(image), time_ms, false, 0});
+  // Copy first: `parent` may live inside the map being modified. start_time
+  // stays 0: the child's identity comes from the fork record, not /proc.
+  ProcessEntry entry;
+  entry.image = parent.image;
+  entry.image_from_exe = parent.image_from_exe;
+  entry.interactive = parent.interactive;
+  entry.since_ms = time_ms;
+  entry.entity = entity;
+  entry.credentials = parent.credentials;
+  entry.sockets = parent.sockets;
+  put(child, std::move(entry));
+}
+
+SocketList& writable_sockets(ProcessEntry& entry) {
+  if (!entry.sockets) {
+    entry.sockets = std::make_shared<SocketList>();
+  } else if (entry.sockets.use_count() > 1) {
+    entry.sockets = std::make_shared<SocketList>(*entry.sockets);
+  }
+  return *entry.sockets;
+}
+
+const SocketInfo* find_socket(const ProcessEntry& entry, int32_t fd) {
+  if (!entry.sockets) return nullptr;
+  for (const auto& s : *entry.sockets) {
+    if (s.fd == fd) return &s;
+  }
+  return nullptr;
 }
 
 }  // namespace auditeql::normalize

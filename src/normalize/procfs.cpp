@@ -1,5 +1,6 @@
 #include "normalize/procfs.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -76,21 +77,103 @@ bool same_file(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-uint64_t read_start_time(const std::string& proc_root, int64_t pid) {
+namespace {
+
+// Fields 7 (tty_nr) and 22 (start time) of /proc/PID/stat; false when unreadable.
+bool read_stat(const std::string& proc_root, int64_t pid, uint64_t& start_time, bool& has_tty) {
   std::string stat;
-  if (!read_small_file(proc_root + "/" + std::to_string(pid) + "/stat", stat, 4096)) return 0;
+  if (!read_small_file(proc_root + "/" + std::to_string(pid) + "/stat", stat, 4096)) return false;
   // comm (field 2) may hold spaces and parentheses: fields restart after the last ')'.
   const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
+  if (close == std::string::npos) return false;
+  const auto field_text = [&](size_t pos) {
+    const size_t end = stat.find(' ', pos + 1);
+    return std::string_view(stat).substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+  };
   size_t field = 2, pos = close + 1;
   while (pos < stat.size() && field < 22) {
     pos = stat.find(' ', pos + 1);
-    if (pos == std::string::npos) return 0;
+    if (pos == std::string::npos) return false;
     ++field;
+    if (field == 7) has_tty = util::parse_int(field_text(pos)).value_or(0) != 0;
   }
-  const size_t end = stat.find(' ', pos + 1);
-  return util::parse_uint(std::string_view(stat).substr(pos + 1, end - pos - 1)).value_or(0);
+  start_time = util::parse_uint(field_text(pos)).value_or(0);
+  return true;
 }
+
+// The real and effective ids of "Uid:" and "Gid:" in /proc/PID/status.
+void read_credentials(const std::string& proc_root, int64_t pid, Credentials& out) {
+  std::string status;
+  if (!read_small_file(proc_root + "/" + std::to_string(pid) + "/status", status, 16384)) return;
+  const auto ids = [&](std::string_view label, uint32_t& real, uint32_t& effective) {
+    const size_t at = status.find(label);
+    if (at == std::string::npos) return;
+    std::string_view line = std::string_view(status).substr(at + label.size());
+    line = line.substr(0, line.find('\n'));
+    uint32_t* targets[2] = {&real, &effective};
+    for (uint32_t* target : targets) {
+      const size_t begin = line.find_first_not_of(" \t");
+      if (begin == std::string_view::npos) return;
+      line.remove_prefix(begin);
+      const size_t end = line.find_first_of(" \t");
+      const auto value = util::parse_uint(line.substr(0, end));
+      if (!value || *value >= Credentials::kUnknown) return;
+      *target = static_cast<uint32_t>(*value);
+      if (end == std::string_view::npos) return;
+      line.remove_prefix(end);
+    }
+  };
+  ids("\nUid:", out.uid, out.euid);
+  ids("\nGid:", out.gid, out.egid);
+}
+
+uint32_t parse_hex_word(std::string_view hex) {
+  uint32_t v = 0;
+  for (const char c : hex) {
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return 0;
+    v = v << 4 | static_cast<uint32_t>(d);
+  }
+  return v;
+}
+
+// "0100007F:1F90" (IPv4) or 32 hex digits and a port (IPv6): each 32-bit word
+// of the address as the kernel holds it, printed as a number of this host's
+// byte order.
+bool parse_proc_net_address(std::string_view text, bool ipv6, SocketInfo& out) {
+  const size_t colon = text.find(':');
+  const size_t digits = ipv6 ? 32 : 8;
+  if (colon != digits) return false;
+  unsigned char bytes[16];
+  for (size_t w = 0; w < digits / 8; ++w) {
+    const uint32_t word = parse_hex_word(text.substr(w * 8, 8));
+    std::memcpy(bytes + w * 4, &word, 4);
+  }
+  char ip[INET6_ADDRSTRLEN] = {};
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  const bool mapped = ipv6 && std::memcmp(bytes, kMapped, 12) == 0;
+  // A v4-mapped address in its IPv4 form, as the events stage writes SOCKADDRs.
+  if (ipv6 && !mapped) {
+    inet_ntop(AF_INET6, bytes, ip, sizeof ip);
+  } else {
+    inet_ntop(AF_INET, mapped ? bytes + 12 : bytes, ip, sizeof ip);
+  }
+  out.has_local = true;
+  out.local_ipv6 = ipv6 && !mapped;
+  out.local_ip = ip;
+  out.local_port = static_cast<uint16_t>(parse_hex_word(text.substr(colon + 1)));
+  return true;
+}
+
+}  // namespace
+
+uint64_t read_start_time(const std::string& proc_root, int64_t pid) {
+  uint64_t start_time = 0;
+  bool has_tty = false;
+  read_stat(proc_root, pid, start_time, has_tty);
+  return start_time;
+}
+
 
 bool read_proc(const std::string& proc_root, int64_t pid, ProcSnapshot& out) {
   const std::string base = proc_root + "/" + std::to_string(pid);
@@ -111,8 +194,21 @@ bool read_proc(const std::string& proc_root, int64_t pid, ProcSnapshot& out) {
     start = end + 1;
   }
   out.cwd = read_link(base + "/cwd");
-  out.start_time = read_start_time(proc_root, pid);
+  out.start_time = 0;
+  out.has_tty = false;
+  read_stat(proc_root, pid, out.start_time, out.has_tty);
+  out.credentials = Credentials{};
+  read_credentials(proc_root, pid, out.credentials);
   return true;
+}
+
+ProcessEntry entry_from_proc(const ProcSnapshot& snapshot) {
+  ProcessEntry entry;
+  entry.image = image_from_proc(snapshot);
+  entry.start_time = snapshot.start_time;
+  entry.interactive = snapshot.has_tty ? 1 : 0;
+  entry.credentials = snapshot.credentials;
+  return entry;
 }
 
 ecs::ProcessImagePtr image_from_proc(const ProcSnapshot& p) {
@@ -137,7 +233,7 @@ bool ProcProcessSource::lookup(int64_t pid, ProcessEntry& out) {
   ProcSnapshot snapshot;
   if (pid <= 0 || !read_proc(proc_root_, pid, snapshot)) return false;
   ++hits_;
-  out = ProcessEntry{image_from_proc(snapshot), 0, false, snapshot.start_time};
+  out = entry_from_proc(snapshot);
   return true;
 }
 
@@ -160,6 +256,51 @@ bool ProcProcessSource::still_current(int64_t pid, const ProcessEntry& entry) {
   return current;
 }
 
+bool ProcProcessSource::local_address(int64_t pid, int32_t fd, SocketInfo& out) {
+  if (pid <= 0 || fd < 0) return false;
+  const std::string base = proc_root_ + "/" + std::to_string(pid);
+  const std::string target = read_link(base + "/fd/" + std::to_string(fd));
+  constexpr std::string_view kSocket = "socket:[";
+  if (target.size() <= kSocket.size() + 1 || target.compare(0, kSocket.size(), kSocket) != 0 || target.back() != ']') {
+    return false;
+  }
+  const std::string_view inode = std::string_view(target).substr(kSocket.size(), target.size() - kSocket.size() - 1);
+  std::string table;
+  for (const bool ipv6 : {false, true}) {
+    // Listening sockets come first in these files: a bounded read finds them.
+    if (!read_small_file(base + (ipv6 ? "/net/tcp6" : "/net/tcp"), table, 1 << 20)) continue;
+    size_t line_start = table.find('\n');  // past the header
+    while (line_start != std::string::npos && line_start + 1 < table.size()) {
+      const size_t line_end = table.find('\n', line_start + 1);
+      const std::string_view line = std::string_view(table).substr(line_start + 1, line_end == std::string::npos ? std::string::npos : line_end - line_start - 1);
+      line_start = line_end;
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+      std::string_view fields[10];
+      size_t n = 0, pos = 0;
+      while (n < 10) {
+        const size_t begin = line.find_first_not_of(' ', pos);
+        if (begin == std::string_view::npos) break;
+        const size_t end = line.find(' ', begin);
+        fields[n++] = line.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+        if (end == std::string_view::npos) break;
+        pos = end;
+      }
+      if (n == 10 && fields[9] == inode) return parse_proc_net_address(fields[1], ipv6, out);
+    }
+  }
+  return false;
+}
+
+std::string_view ProcProcessSource::boot_id() const {
+  if (!boot_id_read_) {
+    boot_id_read_ = true;
+    if (read_small_file(proc_root_ + "/sys/kernel/random/boot_id", boot_id_, 256)) {
+      while (!boot_id_.empty() && (boot_id_.back() == '\n' || boot_id_.back() == ' ')) boot_id_.pop_back();
+    }
+  }
+  return boot_id_;
+}
+
 size_t seed_process_table(ProcessTable& table, const std::string& proc_root) {
   DIR* dir = ::opendir(proc_root.c_str());
   if (dir == nullptr) return 0;
@@ -169,7 +310,7 @@ size_t seed_process_table(ProcessTable& table, const std::string& proc_root) {
     const auto pid = util::parse_int(entry->d_name);
     if (!pid || *pid <= 0 || seeded >= table.capacity()) continue;
     if (!read_proc(proc_root, *pid, snapshot)) continue;
-    table.put(*pid, ProcessEntry{image_from_proc(snapshot), 0, false, snapshot.start_time});
+    table.put(*pid, entry_from_proc(snapshot));
     ++seeded;
   }
   ::closedir(dir);

@@ -19,12 +19,17 @@ struct ProcSnapshot {
   std::vector<std::string> argv;  // /proc/PID/cmdline
   std::string cwd;                // /proc/PID/cwd target
   uint64_t start_time = 0;        // field 22 of /proc/PID/stat (clock ticks since boot)
+  bool has_tty = false;           // field 7 of /proc/PID/stat (tty_nr) is not 0
+  Credentials credentials;        // Uid: and Gid: of /proc/PID/status (real, effective)
 };
 
 // Reads one process; false when it is gone or unreadable (kernel threads
 // have no exe and are skipped too).
 bool read_proc(const std::string& proc_root, int64_t pid, ProcSnapshot& out);
 uint64_t read_start_time(const std::string& proc_root, int64_t pid);
+
+// The table entry for a process read from /proc.
+ProcessEntry entry_from_proc(const ProcSnapshot& snapshot);
 
 // The image the audit stream would have given the process: for an
 // interpreter running a `#!` script (argv = [interpreter, (option,) script,
@@ -40,12 +45,19 @@ class ProcProcessSource : public ProcessSource {
   bool lookup(int64_t pid, ProcessEntry& out) override;
   // False when pid now belongs to a different process than `entry` was read from.
   bool still_current(int64_t pid, const ProcessEntry& entry) override;
+  // From /proc/PID/fd/FD (socket:[INODE]) and that inode's line in
+  // /proc/PID/net/tcp or tcp6 (the process's network namespace).
+  bool local_address(int64_t pid, int32_t fd, SocketInfo& out) override;
+  // /proc/sys/kernel/random/boot_id, read once.
+  std::string_view boot_id() const override;
 
   uint64_t lookups() const { return lookups_; }
   uint64_t hits() const { return hits_; }
 
  private:
   std::string proc_root_;
+  mutable std::string boot_id_;
+  mutable bool boot_id_read_ = false;
   uint64_t lookups_ = 0;
   uint64_t hits_ = 0;
   // A pid confirmed within the last second is not re-read: reuse that fast

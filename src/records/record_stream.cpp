@@ -21,16 +21,26 @@ bool is_type_char(char c) {
 
 constexpr char kEnrichedSeparator = '\x1d';
 
-// The token `NAME...` of an enriched tail ("ARCH=x86_64 ... UID=\"root\" ..."),
-// matched at a token start so that AUID= is not taken for UID=; empty if absent.
-std::string_view enriched_token(std::string_view tail, std::string_view name) {
-  for (size_t pos = 0; pos < tail.size();) {
+// Appends to `out` the tokens of an enriched tail ("ARCH=x86_64 ... UID=\"root\"
+// EUID=\"root\" ...") that start with one of `names` ("UID=", matched at a
+// token start so that AUID= is not taken for UID=), in the tail's order, the
+// first after `separator` and the others after a space. One pass over the
+// tail, ended once every name is found.
+void append_enriched_tokens(std::string& out, std::string_view tail, const std::vector<std::string>& names,
+                            char separator) {
+  size_t found = 0;
+  for (size_t pos = 0; pos < tail.size() && found < names.size();) {
     const size_t end = std::min(tail.find(' ', pos), tail.size());
     const std::string_view token = tail.substr(pos, end - pos);
-    if (token.substr(0, name.size()) == name) return token;
+    for (const auto& name : names) {
+      if (token.substr(0, name.size()) != name) continue;
+      out += found == 0 ? separator : ' ';
+      out.append(token);
+      ++found;
+      break;
+    }
     pos = end + 1;
   }
-  return {};
 }
 
 // A set of field names, looked up by a field's text ("name=value ..."):
@@ -291,14 +301,7 @@ void RecordStream::append_compacted(std::string_view line, const RecordHeader& h
     out_.append(line.substr(0, at));
   }
   if (sep != nullptr && !rule.enriched.empty()) {
-    bool first = true;
-    for (const auto& name : rule.enriched) {
-      const std::string_view token = enriched_token(line.substr(at + 1), name);
-      if (token.empty()) continue;
-      out_ += first ? kEnrichedSeparator : ' ';
-      out_.append(token);
-      first = false;
-    }
+    append_enriched_tokens(out_, line.substr(at + 1), rule.enriched, kEnrichedSeparator);
   }
   out_ += '\n';
   if (shortened) ++stats_.compacted;

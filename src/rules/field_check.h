@@ -48,6 +48,37 @@ std::string suggest_field(std::string_view name);
 // and/or/not around it are folded.
 bool can_match_without(const eql::ExprPtr& condition, const std::function<bool(std::string_view)>& absent);
 
+// The kinds of events (among those of its category) on which a filter can
+// be true, given what the field registry knows of each kind (the constant
+// event.category/type/action, the fields set) and that the fields of
+// `never_set` are absent.
+ecs::KindMask kinds_matched(const eql::EventFilter& filter, const std::vector<std::string>& never_set);
+
+// Whether every mention of `field` in `condition` only excludes events: it
+// is negated (`not`, `!=`, `not in`) or written `?field`.
+bool only_excludes_events(const eql::ExprPtr& condition, std::string_view field);
+
+// Whether a rule can fire on the events auditeql produces, which no other
+// tool tells: Elastic's rules read fields and event kinds a given sensor may
+// never have.
+struct RuleReach {
+  enum class Verdict : uint8_t {
+    CanFire,          // every field it reads can be set on events it sees
+    LosesExclusions,  // can fire, but fields auditeql never sets appear only in what it excludes
+    CannotFire,       // needs an event kind or a field auditeql never produces
+  };
+  Verdict verdict = Verdict::CanFire;
+  ecs::KindMask kinds = 0;             // the kinds of events it can match
+  std::vector<std::string> never_set;  // known fields it reads that those events never have
+  std::string needs;                   // CannotFire: what it would need
+  // "can fire", "can fire, but loses exclusions (...)", "cannot fire: needs ..."
+  std::string describe() const;
+};
+
+// The reach of an event filter (a rule's query, or one stage of a
+// sequence) whose fields are `refs` (field_references of its condition).
+RuleReach reach_of(const eql::EventFilter& filter, const std::vector<FieldReference>& refs);
+
 // "an unknown field 'x' (did you mean 'y'?)" and friends, for diagnostics.
 std::string describe_unknown_field(const FieldReference& field);
 

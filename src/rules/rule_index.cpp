@@ -30,11 +30,17 @@ const std::array<ecs::EventFieldId, kIndexedFieldCount>& registry_ids() {
 constexpr size_t kMultiValuedWeight = 4;
 
 size_t position(IndexedField f) { return static_cast<size_t>(f); }
-bool multi_valued(IndexedField f) { return ecs::event_field(registry_ids()[position(f)]).array; }
 
-std::optional<IndexedField> field_of(const eql::ExprPtr& e) {
+// Whether the registry's field `name` holds several values (a field it does
+// not know counts as single-valued).
+bool multi_valued(std::string_view name) {
+  const auto id = ecs::find_event_field(name);
+  return id && ecs::event_field(*id).array;
+}
+
+const eql::Field* field_of(const eql::ExprPtr& e, const RequirementScope& scope) {
   const auto* f = e ? e->as<eql::Field>() : nullptr;
-  return f ? indexed_field(f->name) : std::nullopt;
+  return f != nullptr && scope.selects(f->name) ? f : nullptr;
 }
 
 const std::string* string_literal(const eql::ExprPtr& e) {
@@ -42,22 +48,26 @@ const std::string* string_literal(const eql::ExprPtr& e) {
   return l ? l->string() : nullptr;
 }
 
+std::string as_required(std::string_view text, const RequirementScope& scope) {
+  return scope.fold ? eql::text::folded(text) : std::string(text);
+}
+
 // What a wildcard pattern needs of a value: all of it, or the literal text
 // before its first wildcard or after its last (the longer). False when the
 // pattern pins neither end (`*ssh*`).
-bool add_pattern(std::string_view pattern, FieldRequirement& out) {
+bool add_pattern(std::string_view pattern, NamedFieldRequirement& out, const RequirementScope& scope) {
   const size_t first = pattern.find_first_of("*?");
   if (first == std::string_view::npos) {
-    out.values.push_back(eql::text::folded(pattern));
+    out.values.push_back(as_required(pattern, scope));
     return true;
   }
   const std::string_view head = pattern.substr(0, first);
   const std::string_view tail = pattern.substr(pattern.find_last_of("*?") + 1);
   if (head.empty() && tail.empty()) return false;
-  if (head.size() >= tail.size()) {
-    out.prefixes.push_back(eql::text::folded(head));
+  if (head.size() >= tail.size() || (scope.prefixes_first && !head.empty())) {
+    out.prefixes.push_back(as_required(head, scope));
   } else {
-    out.suffixes.push_back(eql::text::folded(tail));
+    out.suffixes.push_back(as_required(tail, scope));
   }
   return true;
 }
@@ -121,33 +131,39 @@ std::string regex_literal_prefix(std::string_view pattern) {
 }
 
 // What a regular expression needs of a value: its literal prefix.
-bool add_regex(std::string_view pattern, FieldRequirement& out) {
+bool add_regex(std::string_view pattern, NamedFieldRequirement& out, const RequirementScope& scope) {
   const std::string prefix = regex_literal_prefix(pattern);
   if (prefix.empty()) return false;
-  out.prefixes.push_back(eql::text::folded(prefix));
+  out.prefixes.push_back(as_required(prefix, scope));
   return true;
 }
 
-Requirement normalized(Requirement r);
+NamedRequirement normalized(NamedRequirement r);
 
 // One field requirement from a list of string constants (`in`, the
 // patterns of `like` and `:`, the expressions of `regex`), if every item
 // gives one.
 enum class Items : uint8_t { Values, Wildcards, Regexes };
 
-std::optional<Requirement> from_items(IndexedField field, const std::vector<eql::ExprPtr>& items, Items kind) {
-  FieldRequirement r{field, {}, {}, {}};
+std::optional<NamedRequirement> from_items(const eql::Field& field, const std::vector<eql::ExprPtr>& items, Items kind,
+                                           const RequirementScope& scope) {
+  NamedFieldRequirement r{field.name, {}, {}, {}};
+  size_t impossible = 0;
   for (const auto& item : items) {
     const std::string* s = string_literal(item);
     if (s == nullptr) return std::nullopt;
+    if (scope.impossible && scope.impossible(*s)) {
+      ++impossible;
+      continue;
+    }
     switch (kind) {
-      case Items::Values: r.values.push_back(eql::text::folded(*s)); break;
-      case Items::Wildcards: if (!add_pattern(*s, r)) return std::nullopt; break;
-      case Items::Regexes: if (!add_regex(*s, r)) return std::nullopt; break;
+      case Items::Values: r.values.push_back(as_required(*s, scope)); break;
+      case Items::Wildcards: if (!add_pattern(*s, r, scope)) return std::nullopt; break;
+      case Items::Regexes: if (!add_regex(*s, r, scope)) return std::nullopt; break;
     }
   }
-  if (r.size() == 0) return std::nullopt;
-  return normalized(Requirement{{std::move(r)}});
+  if (r.size() == 0 && impossible == 0) return std::nullopt;
+  return normalized(NamedRequirement{{std::move(r)}});
 }
 
 void deduplicate(std::vector<std::string>& list) {
@@ -156,7 +172,7 @@ void deduplicate(std::vector<std::string>& list) {
 }
 
 // The union of two requirements: either may be the one that holds.
-void merge_into(Requirement& all, Requirement&& more) {
+void merge_into(NamedRequirement& all, NamedRequirement&& more) {
   for (auto& m : more.any_of) {
     auto it = std::find_if(all.any_of.begin(), all.any_of.end(), [&](const auto& r) { return r.field == m.field; });
     if (it == all.any_of.end()) {
@@ -169,7 +185,7 @@ void merge_into(Requirement& all, Requirement&& more) {
   }
 }
 
-Requirement normalized(Requirement r) {
+NamedRequirement normalized(NamedRequirement r) {
   for (auto& f : r.any_of) {
     deduplicate(f.values);
     deduplicate(f.prefixes);
@@ -181,7 +197,7 @@ Requirement normalized(Requirement r) {
 
 // Rough price of filing a rule under `r`: lookups made per event, and how
 // often they will come up with it for nothing.
-size_t weight(const Requirement& r) {
+size_t weight(const NamedRequirement& r) {
   size_t w = 0;
   for (const auto& f : r.any_of) w += f.size() * (multi_valued(f.field) ? kMultiValuedWeight : 1);
   return w;
@@ -203,45 +219,60 @@ const FieldRequirement* Requirement::on(IndexedField field) const {
   return nullptr;
 }
 
-std::optional<Requirement> requirement(const eql::Expr& e) {
+std::optional<NamedRequirement> requirement(const eql::Expr& e, const RequirementScope& scope) {
   if (const auto* c = e.as<eql::Comparison>(); c && c->op == eql::CompareOp::Eq) {
-    auto field = field_of(c->left);
+    const eql::Field* field = field_of(c->left, scope);
     const std::string* value = string_literal(c->right);
-    if (!field) {
-      field = field_of(c->right);
+    if (field == nullptr) {
+      field = field_of(c->right, scope);
       value = string_literal(c->left);
     }
-    if (!field || value == nullptr) return std::nullopt;
-    return Requirement{{FieldRequirement{*field, {eql::text::folded(*value)}, {}, {}}}};
+    if (field == nullptr || value == nullptr) return std::nullopt;
+    NamedFieldRequirement r{field->name, {}, {}, {}};
+    if (!scope.impossible || !scope.impossible(*value)) r.values.push_back(as_required(*value, scope));
+    return NamedRequirement{{std::move(r)}};
   }
   if (const auto* in = e.as<eql::InList>(); in && !in->negated) {
-    const auto field = field_of(in->value);
-    return field ? from_items(*field, in->items, Items::Values) : std::nullopt;
+    const eql::Field* field = field_of(in->value, scope);
+    return field ? from_items(*field, in->items, Items::Values, scope) : std::nullopt;
   }
   if (const auto* p = e.as<eql::PatternMatch>()) {
-    const auto field = field_of(p->value);
+    const eql::Field* field = field_of(p->value, scope);
     const Items kind = p->op == eql::PatternOp::Like ? Items::Wildcards : Items::Regexes;
-    return field ? from_items(*field, p->patterns, kind) : std::nullopt;
+    return field ? from_items(*field, p->patterns, kind, scope) : std::nullopt;
   }
   const auto* l = e.as<eql::Logical>();
   if (l == nullptr) return std::nullopt;
   if (l->op == eql::LogicalOp::And) {
     // Any conjunct's requirement is the whole condition's; take the cheapest.
-    std::optional<Requirement> best;
+    std::optional<NamedRequirement> best;
     for (const auto& operand : l->operands) {
-      auto r = operand ? requirement(*operand) : std::nullopt;
+      auto r = operand ? requirement(*operand, scope) : std::nullopt;
       if (r && (!best || weight(*r) < weight(*best))) best = std::move(r);
     }
     return best;
   }
   // Or: every branch must require something; one of those holds.
-  Requirement all;
+  NamedRequirement all;
   for (const auto& operand : l->operands) {
-    auto r = operand ? requirement(*operand) : std::nullopt;
+    auto r = operand ? requirement(*operand, scope) : std::nullopt;
     if (!r) return std::nullopt;
     merge_into(all, std::move(*r));
   }
   return normalized(std::move(all));
+}
+
+std::optional<Requirement> requirement(const eql::Expr& e) {
+  static const RequirementScope kIndexed{[](std::string_view name) { return indexed_field(name).has_value(); }, true};
+  auto named = requirement(e, kIndexed);
+  if (!named) return std::nullopt;
+  Requirement out;
+  for (auto& f : named->any_of) {
+    out.any_of.push_back(
+        {*indexed_field(f.field), std::move(f.values), std::move(f.prefixes), std::move(f.suffixes)});
+  }
+  std::sort(out.any_of.begin(), out.any_of.end(), [](const auto& a, const auto& b) { return a.field < b.field; });
+  return out;
 }
 
 // ---------------------------------------------------------------------------

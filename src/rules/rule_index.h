@@ -9,6 +9,7 @@
 // have one of them; the rest are evaluated for every event. Lookups are
 // case-folded, so the candidates are always a superset of the matches.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,14 +43,17 @@ inline constexpr size_t kIndexedFieldCount = static_cast<size_t>(IndexedField::C
 std::optional<IndexedField> indexed_field(std::string_view dotted_name);
 
 // One field has one of `values`, or a value starting with one of
-// `prefixes`, or ending with one of `suffixes`. Case-folded (ASCII).
-struct FieldRequirement {
-  IndexedField field;
+// `prefixes`, or ending with one of `suffixes`. Case-folded (ASCII) unless
+// asked otherwise (RequirementScope).
+template <class Field>
+struct BasicFieldRequirement {
+  Field field;
   std::vector<std::string> values;
   std::vector<std::string> prefixes;
   std::vector<std::string> suffixes;
   size_t size() const { return values.size() + prefixes.size() + suffixes.size(); }
 };
+using FieldRequirement = BasicFieldRequirement<IndexedField>;
 
 // What a condition requires of an event whatever else it says: at least
 // one of `any_of` holds. Sorted by field, one entry per field.
@@ -59,6 +63,32 @@ struct Requirement {
 };
 
 std::optional<Requirement> requirement(const eql::Expr& condition);
+
+// The same analysis for any fields: what a condition requires of the fields
+// `selects` accepts (dotted names as the query writes them). With `fold`
+// false the constants are kept as written, for a use where case matters
+// (paths, to a file system), instead of case-folded for lookups.
+struct RequirementScope {
+  std::function<bool(std::string_view dotted_name)> selects;
+  bool fold = true;
+  // A wildcard pattern gives the literal text before its first wildcard
+  // whenever there is some, instead of the longer of that and the text
+  // after its last one: the start of a path names its directory.
+  bool prefixes_first = false;
+  // Constants that can be no value of the fields in this use: left out. A
+  // test made only of such constants then requires a field requirement with
+  // nothing in it, which no value meets.
+  std::function<bool(std::string_view constant)> impossible;
+};
+
+using NamedFieldRequirement = BasicFieldRequirement<std::string>;  // the field as the query names it
+
+// At least one of `any_of` holds; sorted by field name, one entry per field.
+struct NamedRequirement {
+  std::vector<NamedFieldRequirement> any_of;
+};
+
+std::optional<NamedRequirement> requirement(const eql::Expr& condition, const RequirementScope& scope);
 
 struct StringHash {
   using is_transparent = void;

@@ -163,42 +163,46 @@ std::string exception_category(const RuleDefinition* rule, EcsSchema& schema) {
   return std::string(form.event->category());
 }
 
-// Whether every positive stage of a join query can match auditeql's
-// events: its category has events, its condition can hold without the
-// fields those events never have, and each of its join keys can have a
-// value (or is optional, `?field`, and joins as null). When not, `why`
-// says what the first stage that cannot match needs, and `no_events` is
-// that stage when its category has no events at all.
-bool join_can_match(const eql::JoinQuery& join, const std::vector<QueryForm::Criterion>& criteria,
-                    const eql::Query& parsed, std::string& why, const eql::Stage*& no_events) {
+// A join rule's reach: every positive stage (not `until`, not a
+// missing-event stage) must be able to match auditeql's events, and each of
+// its join keys must be set on them (or be optional, `?field`, joining as
+// null). It loses exclusions when a stage does. `blocking` is the first
+// stage that cannot match, if any.
+RuleReach join_reach(const eql::JoinQuery& join, const std::vector<QueryForm::Criterion>& criteria,
+                     const eql::Query& parsed, const eql::Stage*& blocking) {
   const auto stages = join_stages(parsed);
   const auto positive = [&](size_t i) { return join.criteria()[i].role == eql::JoinCriterion::Role::Stage; };
-  for (size_t i = 0; i < criteria.size(); ++i) {
-    if (positive(i) && criteria[i].kinds == 0) {
-      no_events = stages[i];
-      why = "needs '" + stages[i]->filter.category + "' events, which auditeql does not make";
-      return false;
+  RuleReach reach;
+  const auto add_never_set = [&](const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+      if (std::find(reach.never_set.begin(), reach.never_set.end(), name) == reach.never_set.end()) {
+        reach.never_set.push_back(name);
+      }
     }
-  }
+  };
+  bool loses_exclusions = false;
   for (size_t i = 0; i < criteria.size(); ++i) {
     if (!positive(i)) continue;
     const QueryForm::Criterion& c = criteria[i];
+    const RuleReach stage = reach_of(stages[i]->filter, c.condition);
+    add_never_set(stage.never_set);
+    reach.kinds |= stage.kinds;
     std::vector<std::string> keys;
     for (const auto& key : c.keys) {
       if (key.standing == FieldStanding::NeverSet && !key.optional) keys.push_back(key.name);
     }
-    const auto never = never_set_names(c.condition);
-    const auto absent = [&](std::string_view name) { return std::find(never.begin(), never.end(), name) != never.end(); };
-    if (!keys.empty()) {
-      why = "joins on " + quoted_list(keys) + ", which auditeql never sets on " + describe_kinds(c.kinds);
-      return false;
+    if (stage.verdict == RuleReach::Verdict::CannotFire || !keys.empty()) {
+      reach.verdict = RuleReach::Verdict::CannotFire;
+      reach.needs = stage.verdict == RuleReach::Verdict::CannotFire
+                        ? stage.needs + " (stage " + std::to_string(i + 1) + ")"
+                        : quoted_list(keys) + " to join on (stage " + std::to_string(i + 1) + ")";
+      blocking = stages[i];
+      return reach;
     }
-    if (!never.empty() && !can_match_without(stages[i]->filter.condition.root, absent)) {
-      why = "needs " + quoted_list(never) + ", which auditeql never sets on " + describe_kinds(c.kinds);
-      return false;
-    }
+    loses_exclusions = loses_exclusions || stage.verdict == RuleReach::Verdict::LosesExclusions;
   }
-  return true;
+  if (loses_exclusions) reach.verdict = RuleReach::Verdict::LosesExclusions;
+  return reach;
 }
 
 }  // namespace
@@ -289,39 +293,31 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
       }
     }
     const std::string label = "rule " + definition.id + " (" + definition.name + "): ";
-    rule->never_set = never_set_names(form.refs);
     if (form.event) {
       rule->query = std::move(*form.event);
-      if (const FieldReference* never = first_never_set(form.refs)) {
-        const auto absent = [&](std::string_view name) {
-          return std::find(rule->never_set.begin(), rule->never_set.end(), name) != rule->never_set.end();
-        };
-        rule->can_match = can_match_without(form.parsed.event.condition.root, absent);
-        if (!rule->can_match) {
-          rule->unmatchable = "needs " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
-                              describe_kinds(ecs::kinds_of_category(form.parsed.event.category));
-        }
+      rule->reach = reach_of(form.parsed.event, form.refs);
+      // Said once per rule: the check command, replay and the plugin's log
+      // show it. A rule that needs a whole kind of event auditeql does not
+      // produce is only counted (check lists it).
+      const bool produced = ecs::kinds_of_category(form.parsed.event.category) != 0;
+      if (const FieldReference* never = first_never_set(form.refs); never != nullptr && produced) {
         report_at(definition.query_where, never->pos,
-                  label + "reads " + quoted_list(rule->never_set) + ", which auditeql never sets on " +
-                      describe_kinds(ecs::kinds_of_category(form.parsed.event.category)) +
-                      (rule->can_match ? ": the rule can still match, as on events without them"
-                                       : ": the rule can never match"),
+                  label + "reads " + quoted_list(rule->reach.never_set) + ", which auditeql never sets on " +
+                      describe_kinds(ecs::kinds_of_category(form.parsed.event.category)) + ": " +
+                      rule->reach.describe(),
                   d, Diagnostic::Level::Warning);
       }
     } else {
       rule->join = form.join;
-      const eql::Stage* no_events = nullptr;
-      rule->can_match = join_can_match(*rule->join, form.criteria, form.parsed, rule->unmatchable, no_events);
-      if (no_events != nullptr) {
-        report_at(definition.query_where, no_events->pos, label + "this stage " + rule->unmatchable +
-                                                              ": the rule can never match",
-                  d, Diagnostic::Level::Warning);
+      const eql::Stage* blocking = nullptr;
+      rule->reach = join_reach(*rule->join, form.criteria, form.parsed, blocking);
+      if (blocking != nullptr) {
+        report_at(definition.query_where, blocking->pos, label + "this stage: " + rule->reach.describe(), d,
+                  Diagnostic::Level::Warning);
       } else if (const FieldReference* never = first_never_set(form.refs)) {
         report_at(definition.query_where, never->pos,
-                  label + "reads " + quoted_list(rule->never_set) +
-                      ", which auditeql never sets on the events its stages see" +
-                      (rule->can_match ? ": the rule can still match, as on events without them"
-                                       : ": the rule can never match (it " + rule->unmatchable + ")"),
+                  label + "reads " + quoted_list(rule->reach.never_set) +
+                      ", which auditeql never sets on the events its stages see: " + rule->reach.describe(),
                   d, Diagnostic::Level::Warning);
       }
     }
@@ -331,7 +327,7 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     const auto index = static_cast<uint32_t>(set.rules_.size());
     if (!rule->is_join()) {
       set.file(index, kWholeQuery, rule->query, form.parsed.event.condition.root.get());
-    } else if (rule->can_match) {
+    } else if (rule->reach.verdict != RuleReach::Verdict::CannotFire) {
       // A join rule that can never match is left out of the index: it would
       // only hold partial sequences that can never complete.
       const auto& criteria = rule->join->criteria();
@@ -369,6 +365,14 @@ std::string Ruleset::summary() const {
   std::vector<std::string> parts;
   if (building_blocks_ > 0) {
     parts.push_back(std::to_string(building_blocks_) + (building_blocks_ == 1 ? " building block" : " building blocks"));
+  }
+  // Whether each rule can fire on what auditeql produces (`check` says it
+  // rule by rule); only worth a line when some cannot, or lose exclusions.
+  size_t reach[3] = {0, 0, 0};
+  for (const auto& rule : rules_) ++reach[static_cast<size_t>(rule->reach.verdict)];
+  if (reach[1] + reach[2] > 0) {
+    parts.push_back(std::to_string(reach[0]) + " can fire, " + std::to_string(reach[1]) + " lose exclusions, " +
+                    std::to_string(reach[2]) + " cannot fire");
   }
   std::string not_run;
   auto add = [&](size_t n, const std::string& what) {

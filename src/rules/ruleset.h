@@ -18,6 +18,7 @@
 #include "eql/compile.h"
 #include "eql/join_query.h"
 #include "rules/diagnostics.h"
+#include "rules/field_check.h"
 #include "rules/ecs_document.h"
 #include "rules/rule.h"
 #include "rules/rule_index.h"
@@ -36,10 +37,7 @@ struct CompiledRule {
   eql::CompiledQuery query;                    // event rules
   std::shared_ptr<const eql::JoinQuery> join;  // sequence and sample rules (null for event rules)
   std::vector<CompiledException> exceptions;
-  std::vector<std::string> never_set;     // known fields the query reads that its events never have
-  bool can_match = true;                  // false when it needs one of them (a join rule that cannot
-                                          // match is not filed: it never sees an event)
-  std::string unmatchable;                // why it cannot match: "needs host.id, which auditeql never sets on ..."
+  RuleReach reach;                        // whether it can fire on what auditeql produces
   size_t index = 0;                       // position in the ruleset
 
   bool is_join() const { return join != nullptr; }

@@ -31,6 +31,10 @@ class LruMap {
     const auto it = index_.find(key);
     return it == index_.end() ? nullptr : &it->second->second;
   }
+  Value* peek(const Key& key) {
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &it->second->second;
+  }
 
   // Inserts or replaces; may evict the least recently used entry.
   Value& put(const Key& key, Value value) {

@@ -32,8 +32,8 @@ ecs::Event cp_event(std::vector<std::string> args) {
   e.host_name = "web1";
   e.pid = 1979;
   e.parent_pid = 1978;
-  e.uid = e.euid = e.gid = 0;
-  e.user_name = "root";
+  e.uid = e.euid = e.gid = e.egid = 0;
+  e.user_name = e.effective_user_name = "root";
   e.process = ecs::make_process_image("/usr/bin/cp", std::move(args));
   e.parent = ecs::make_process_image("/usr/bin/bash", {"bash"});
   e.working_directory = "/tmp";

@@ -122,16 +122,16 @@ BOOST_AUTO_TEST_CASE(unreadable_files_are_named_with_the_reason_in_every_command
 }
 
 BOOST_AUTO_TEST_CASE(numbers_are_whole_and_in_range) {
-  for (const std::string bad : {"12abc", "-1", "1023", "1048577", "", " 2048", "0x800", "99999999999999999999999"}) {
+  for (const std::string bad : {"12abc", "-1", "2047", "1048577", "", " 2048", "0x800", "99999999999999999999999"}) {
     BOOST_TEST_CONTEXT("--max-alert-bytes '" << bad << "'") {
       const auto r = run_command({kBinary, "replay", "--rules", kRules, "--max-alert-bytes", bad, "-"});
       BOOST_TEST(r.exit_code == 2);
-      BOOST_TEST(r.err.find("'--max-alert-bytes' must be a whole number from 1024 to 1048576") != std::string::npos,
+      BOOST_TEST(r.err.find("'--max-alert-bytes' must be a whole number from 2048 to 1048576") != std::string::npos,
                  r.err);
       BOOST_TEST(r.out.empty());
     }
   }
-  for (const std::string good : {"1024", "1048576"}) {
+  for (const std::string good : {"2048", "1048576"}) {
     const auto r = run_command({kBinary, "replay", "--rules", kRules, "--max-alert-bytes=" + good, "-"});
     BOOST_TEST(r.exit_code == 0, good << ": " << r.err);
   }
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(options_are_declared_once_and_parsed_strictly) {
   const auto help = run_command({kBinary, "replay", "--help"});
   BOOST_TEST(help.exit_code == 0);
   for (const char* option : {"--rules DIR", "--exceptions DIR", "--config FILE", "--host-name NAME",
-                             "--max-alert-bytes N", "(N: 1024 to 1048576)", "--help"}) {
+                             "--max-alert-bytes N", "(N: 2048 to 1048576)", "--help"}) {
     BOOST_TEST(help.out.find(option) != std::string::npos, option);
   }
   const auto eql_help = run_command({kBinary, "eql", "--help"});
@@ -238,6 +238,24 @@ BOOST_AUTO_TEST_CASE(counts_of_one_are_singular) {
   BOOST_TEST(events.err.find("1 unknown parent\n") != std::string::npos, events.err);
 }
 
+// A rule naming a field no schema has fails `check` and `replay` with its
+// position, instead of loading and never firing.
+BOOST_AUTO_TEST_CASE(check_and_replay_refuse_a_rule_with_an_unknown_field) {
+  testing::TempDir dir;
+  const auto rule = dir.write("rules/typo.yaml", "id: typo\nname: Typo\nquery: 'process where process.nmae == \"cp\"'\n");
+  dir.write("rules/ok.yaml", "id: ok\nname: Ok\nquery: 'process where process.name == \"cp\"'\n");
+  const auto config = dir.write("auditeql.yaml", "rule_directories: [" + dir.str() + "/rules]\nexception_directories: []\n");
+  const auto check = run_command({kBinary, "check", "--config", config});
+  BOOST_TEST(check.exit_code == 2);
+  BOOST_TEST(check.err.find(rule + ":3:23: error: rule typo (Typo): unknown field 'process.nmae' (did you mean "
+                                   "'process.name'?)") != std::string::npos,
+             check.err);
+  BOOST_TEST(check.out.find("FAILED: 1 error") != std::string::npos, check.out);
+  const auto replay = run_command({kBinary, "replay", "--config", config, "/dev/null"});
+  BOOST_TEST(replay.exit_code == 2);
+  BOOST_TEST(replay.err.find("unknown field 'process.nmae'") != std::string::npos, replay.err);
+}
+
 // Elasticsearch rejects a query naming a field that is not in the index
 // ("Unknown column"): --check knows the schemas, an evaluation also the
 // fields its events have.
@@ -282,12 +300,12 @@ BOOST_AUTO_TEST_CASE(eql_check_compiles_the_query) {
 
   const auto sequence = run_command({kBinary, "eql", "--check", "--query", "sequence [process where true] [file where true]"});
   BOOST_TEST(sequence.exit_code == 0);
-  BOOST_TEST(sequence.out == "sequence\nas a rule: evaluated as events arrive\n");
+  BOOST_TEST(sequence.out == "sequence\nas a rule: evaluated as events arrive; can fire\n");
   BOOST_TEST(sequence.err.empty(), sequence.err);  // sequences are evaluated
 
   const auto event = run_command({kBinary, "eql", "--check", "--query", "process where process.name : \"cp*\""});
   BOOST_TEST(event.exit_code == 0);
-  BOOST_TEST(event.out == "event\nas a rule: evaluated\n");
+  BOOST_TEST(event.out == "event\nas a rule: evaluated; can fire\n");
   BOOST_TEST(event.err.empty(), event.err);
 }
 

@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(prints_index_and_verdict_per_event) {
 
 BOOST_AUTO_TEST_CASE(check_prints_the_query_kind) {
   const auto event = run_command({kBinary, "eql", "--check", "--query", "process where true"});
-  BOOST_TEST(event.out == "event\nas a rule: evaluated\n");
+  BOOST_TEST(event.out == "event\nas a rule: evaluated; can fire\n");
   const auto seq = run_command({kBinary, "eql", "--check", "--query",
                                 "sequence by host.id with maxspan=1m [process where true] [file where true]"});
   BOOST_TEST(seq.exit_code == 0);

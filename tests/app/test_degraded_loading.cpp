@@ -7,6 +7,7 @@
 
 #include "app/config.h"
 #include "app/health.h"
+#include "support/ecs_conformance.h"
 #include "app/rule_setup.h"
 #include "support/temp_dir.h"
 #include "util/json_value.h"
@@ -199,7 +200,7 @@ BOOST_AUTO_TEST_CASE(a_refused_alert_is_one_line_of_json_whatever_the_file_and_e
   context.rules_running = 5;
   context.refused_files = 3;
   alerts::Alert alert;
-  for (const size_t max_bytes : {size_t{0}, size_t{8000}, size_t{832}}) {
+  for (const size_t max_bytes : {size_t{0}, size_t{8000}, size_t{1856}}) {
     app::build_refused_alert(file, context, max_bytes, alert);
     BOOST_TEST(alert.json.find('\n') == std::string::npos);
     if (max_bytes > 0) BOOST_TEST(alert.json.size() <= max_bytes);
@@ -207,6 +208,11 @@ BOOST_AUTO_TEST_CASE(a_refused_alert_is_one_line_of_json_whatever_the_file_and_e
     BOOST_TEST(doc.find("event")->find("kind")->as_string() == "alert");
     BOOST_TEST(doc.find("rule")->find("name")->as_string() == app::kRefusedRuleName);
     BOOST_TEST(doc.find("rule")->as_object().size() == 4u);
+    for (const auto& problem : testing::ecs_conformance_problems(doc, app::refused_alert_own_fields())) {
+      BOOST_ERROR(problem);
+    }
+    BOOST_TEST(doc.find("ecs")->find("version")->as_string() == std::string(ecs::kEcsVersion));
+    BOOST_TEST(doc.find("event")->find("id")->as_string().size() == 36u);
     BOOST_TEST(doc.find("host")->find("name")->as_string() == "web1");
     BOOST_TEST(doc.find("auditeql")->find("refused_files")->as_int() == 3);
     BOOST_TEST(doc.find("auditeql")->find("rules_running")->as_int() == 5);

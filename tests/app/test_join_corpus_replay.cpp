@@ -3,7 +3,6 @@
 // them without error and without changing the five rules' alerts.
 #include <boost/test/unit_test.hpp>
 
-#include <regex>
 #include <set>
 #include <tuple>
 
@@ -27,12 +26,8 @@ rules::LoadedRules shipped_rules() {
   return loaded;
 }
 
-// The corpus's sequence and sample rules. With `stand_ins`, the identity
-// fields auditeql does not set yet are replaced by the nearest ones it sets
-// (host.id by host.name, process.entity_id by process.pid,
-// process.parent.entity_id by process.parent.pid), so that the rules
-// joining on them run too.
-std::vector<rules::RuleDefinition> corpus_join_rules(bool stand_ins) {
+// The corpus's sequence and sample rules, as Elastic wrote them.
+std::vector<rules::RuleDefinition> corpus_join_rules() {
   const std::string text = testing::read_file(std::string(AUDITEQL_TEST_DATA_DIR) + "/elastic-linux-eql-rules.jsonl");
   std::vector<rules::RuleDefinition> out;
   for (const std::string& line : testing::lines_of_text(text)) {
@@ -43,11 +38,6 @@ std::vector<rules::RuleDefinition> corpus_join_rules(bool stand_ins) {
     r.name = doc.find("name")->as_string();
     r.query = doc.find("query")->as_string();
     r.schema = rules::RuleSchema::Elastic;
-    if (stand_ins) {
-      r.query = std::regex_replace(r.query, std::regex(R"(\bhost\.id\b)"), "host.name");
-      r.query = std::regex_replace(r.query, std::regex(R"(\bprocess\.parent\.entity_id\b)"), "process.parent.pid");
-      r.query = std::regex_replace(r.query, std::regex(R"(\bprocess\.entity_id\b)"), "process.pid");
-    }
     out.push_back(std::move(r));
   }
   return out;
@@ -100,27 +90,26 @@ BOOST_AUTO_TEST_CASE(all_83_join_rules_load_evaluate_and_leave_the_five_rules_al
 
   size_t warnings = 0;
   const auto alone = compile(five, warnings);
-  std::shared_ptr<rules::Ruleset> with_join[2];
-  for (const bool stand_ins : {false, true}) {
-    rules::LoadedRules loaded = five;
-    for (auto& r : corpus_join_rules(stand_ins)) loaded.rules.push_back(std::move(r));
-    with_join[stand_ins] = compile(loaded, warnings);
-    BOOST_TEST(with_join[stand_ins]->size() == 88u);
-    size_t sequences = 0, samples = 0;
-    for (size_t i = 0; i < with_join[stand_ins]->size(); ++i) {
-      const auto& rule = with_join[stand_ins]->rule(i);
-      if (!rule.is_join()) continue;
-      (rule.join->is_sample() ? samples : sequences) += 1;
-      // A rule that does not run says why.
-      BOOST_TEST((rule.can_match || !rule.unmatchable.empty()), rule.definition.name);
-    }
-    BOOST_TEST(sequences == 80u);
-    BOOST_TEST(samples == 3u);
+  rules::LoadedRules loaded = five;
+  for (auto& r : corpus_join_rules()) loaded.rules.push_back(std::move(r));
+  const auto with_join = compile(loaded, warnings);
+  BOOST_TEST(with_join->size() == 88u);
+  size_t sequences = 0, samples = 0, can_fire = 0;
+  for (size_t i = 0; i < with_join->size(); ++i) {
+    const auto& rule = with_join->rule(i);
+    if (!rule.is_join()) continue;
+    (rule.join->is_sample() ? samples : sequences) += 1;
+    can_fire += rule.reach.verdict != rules::RuleReach::Verdict::CannotFire;
   }
-  const size_t running = with_join[1]->join_rules().size();
-  BOOST_TEST_MESSAGE("join rules evaluated: " << with_join[0]->join_rules().size() << " as written, " << running
-                                              << " with stand-ins for the identity fields");
-  BOOST_TEST(running >= 25u);
+  BOOST_TEST(sequences == 80u);
+  BOOST_TEST(samples == 3u);
+  // Every join rule that can fire is evaluated (filed in the rule index).
+  BOOST_TEST(with_join->join_rules().size() == can_fire);
+  BOOST_TEST_MESSAGE("join rules evaluated: " << can_fire << " of 83");
+  // The identity fields they join on (host.id, process.entity_id,
+  // process.parent.entity_id) and the network events are produced: most run
+  // (53 when the identity fields came).
+  BOOST_TEST(can_fire >= 50u);
 
   std::vector<std::string> logs;
   for (const auto& scenario : testing::scenario_names()) logs.push_back(testing::scenario_file(scenario, "audit.log"));
@@ -130,20 +119,18 @@ BOOST_AUTO_TEST_CASE(all_83_join_rules_load_evaluate_and_leave_the_five_rules_al
     BOOST_TEST_CONTEXT(log) {
       const auto run = testing::run_pipeline(testing::read_file(log));
       const Replayed base = replay(run.events, alone, five_ids);
-      for (const auto& set : with_join) {
-        const Replayed r = replay(run.events, set, five_ids);
-        BOOST_TEST((r.five == base.five));
-        for (const auto& json : r.join_alerts) {
-          const auto problems = testing::ecs_conformance_problems(util::parse_json(json));
-          BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));
-        }
-        offered_keys += r.totals.keys + r.totals.completed + r.totals.expired + r.totals.evicted;
+      const Replayed r = replay(run.events, with_join, five_ids);
+      BOOST_TEST((r.five == base.five));
+      for (const auto& json : r.join_alerts) {
+        const auto problems = testing::ecs_conformance_problems(util::parse_json(json));
+        BOOST_TEST(problems.empty(), (problems.empty() ? "" : problems.front()));
       }
+      offered_keys += r.totals.keys + r.totals.completed + r.totals.expired + r.totals.evicted;
       five_alerts += base.five.size();
     }
   }
   BOOST_TEST(five_alerts > 20u);
-  // The stand-in rules did see events (keys opened, expired or completed).
+  // The join rules did see events (keys opened, expired or completed).
   BOOST_TEST(offered_keys > 0u);
 }
 

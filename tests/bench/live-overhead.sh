@@ -1162,12 +1162,13 @@ rm -f '/boot/$END'"
   local dracut_expected=$((dracut_matches < MAX_SIGNALS ? dracut_matches : MAX_SIGNALS))
   local expected=$((1 + 4 * PARALLEL + dracut_expected + 1))
   local n_dracut_sys n_dracut_file
-  n_dracut_sys=$(grep -c "\"rule\":{\"id\":\"$RULE_DRACUT_MODULE\".*zz-bench-$RUNID-w" "$R/alerts.syslog")
-  n_dracut_file=$(grep -c "\"rule\":{\"id\":\"$RULE_DRACUT_MODULE\".*zz-bench-$RUNID-w" "$ALERT_FILE" 2> /dev/null)
+  # The alert's rule object has its keys in name order and no object inside it.
+  n_dracut_sys=$(grep -cE "\"rule\":\{[^}]*\"id\":\"$RULE_DRACUT_MODULE\".*zz-bench-$RUNID-w" "$R/alerts.syslog")
+  n_dracut_file=$(grep -cE "\"rule\":\{[^}]*\"id\":\"$RULE_DRACUT_MODULE\".*zz-bench-$RUNID-w" "$ALERT_FILE" 2> /dev/null)
   local missing_alerts=()
   chk_alert() { # chk_alert RULE MARKER NAME
-    grep -q "\"rule\":{\"id\":\"$1\".*$2" "$R/alerts.syslog" || missing_alerts+=("$3 (syslog)")
-    grep -q "\"rule\":{\"id\":\"$1\".*$2" "$ALERT_FILE" 2> /dev/null || missing_alerts+=("$3 (alert_file)")
+    grep -qE "\"rule\":\{[^}]*\"id\":\"$1\".*$2" "$R/alerts.syslog" || missing_alerts+=("$3 (syslog)")
+    grep -qE "\"rule\":\{[^}]*\"id\":\"$1\".*$2" "$ALERT_FILE" 2> /dev/null || missing_alerts+=("$3 (alert_file)")
   }
   chk_alert "$RULE_BOOT_COPY" "$WARM" warm-up
   chk_alert "$RULE_BOOT_COPY" "$END" sentinel
@@ -1178,7 +1179,7 @@ rm -f '/boot/$END'"
     chk_alert "$RULE_MANUAL_DRACUT" "${MARK_DRACUT[w]}" "w$w dracut"
   done
   local per_rule
-  per_rule=$(grep -o '"rule":{"id":"[^"]*","name":"[^"]*"' "$R/alerts.syslog" | sed 's/.*"name":"//; s/"$//' | sort | uniq -c | awk '{ n = $1; $1 = ""; printf "%s%s=%d", (NR > 1 ? ", " : ""), substr($0, 2), n }')
+  per_rule=$(grep -o '"rule":{[^}]*}' "$R/alerts.syslog" | grep -o '"name":"[^"]*"' | sed 's/^"name":"//; s/"$//' | sort | uniq -c | awk '{ n = $1; $1 = ""; printf "%s%s=%d", (NR > 1 ? ", " : ""), substr($0, 2), n }')
 
   # ---- queue full
   local qf_err qf_sys qf

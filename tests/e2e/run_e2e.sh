@@ -319,9 +319,8 @@ collect() {
 # canary, all (any rule), refused (the plugin's "configuration refused"
 # alerts), any (everything)
 REFUSED_NAME='"name":"auditeql: configuration refused"'
-# rule.id of the canary (rule.* fields are written in name order: not first
-# when the rule has a description); no other id is the canary's.
-CANARY_RULE="\"id\":\"$CANARY_ID\""
+# The alert's rule object (its keys in name order; no object inside it) with the canary's id.
+CANARY_RULE='"rule":\{[^}]*"id":"'"$CANARY_ID"'"'
 declare -A OUR_PLUGINS=()
 select_alerts() {
   local marker=$1 mode=$2 i msg
@@ -331,8 +330,8 @@ select_alerts() {
     [ -n "${OUR_PLUGINS[${A_PID[i]}]:-}" ] || continue
     [[ $msg == "{"* && $msg == *"$marker"* ]] || continue
     case $mode in
-      real) [[ $msg == *"$CANARY_RULE"* || $msg == *"$REFUSED_NAME"* ]] && continue ;;
-      canary) [[ $msg == *"$CANARY_RULE"* ]] || continue ;;
+      real) [[ $msg =~ $CANARY_RULE || $msg == *"$REFUSED_NAME"* ]] && continue ;;
+      canary) [[ $msg =~ $CANARY_RULE ]] || continue ;;
       all) [[ $msg == *"$REFUSED_NAME"* ]] && continue ;;
       refused) [[ $msg == *"$REFUSED_NAME"* ]] || continue ;;
     esac

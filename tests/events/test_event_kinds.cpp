@@ -344,6 +344,29 @@ BOOST_AUTO_TEST_CASE(prctl_and_signals_keep_their_arguments) {
   BOOST_TEST(!g.serial(1591)->success);
 }
 
+BOOST_AUTO_TEST_CASE(the_effective_user_is_named_as_the_log_names_that_uid) {
+  // uid 4242 is "alice" in this log (UID=); no such user here. Then a
+  // setuid program run by uid 1000 ("bob") with euid 4242; the record stage
+  // leaves EUID= out, so the name is the one the log gave 4242 before.
+  const auto syscall = [](int serial, int uid, int euid, const char* names) {
+    return "type=SYSCALL msg=audit(1795413900.00" + std::to_string(serial) + ":" + std::to_string(serial) +
+           "): arch=c000003e syscall=105 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=0 ppid=1 pid=77 auid=4242 uid=" +
+           std::to_string(uid) + " gid=0 euid=" + std::to_string(euid) +
+           " suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/usr/bin/x\" key=\"k\"\x1d" + names + "\n";
+  };
+  const std::string log = syscall(1, 4242, 4242, "ARCH=x86_64 UID=\"alice\" EUID=\"alice\"") +
+                          syscall(2, 1000, 4242, "ARCH=x86_64 UID=\"bob\" EUID=\"alice\"") +
+                          syscall(3, 1000, 4243, "ARCH=x86_64 UID=\"bob\" EUID=\"carol\"");
+  const auto g = testing::group_compacted(log);
+  BOOST_REQUIRE(g.events.size() == 3u);
+  BOOST_TEST(g.serial(1)->effective_user_name == "alice");
+  BOOST_TEST(g.serial(2)->user_name == "bob");
+  BOOST_TEST(g.serial(2)->effective_user_name == "alice");
+  // Never named by this log: this host's user database (no such user here).
+  BOOST_TEST(g.serial(3)->effective_user_name.empty());
+  BOOST_TEST(std::string(g.serial(2)->syscall_name) == "setuid");
+}
+
 BOOST_AUTO_TEST_CASE(syscall_names_follow_libaudit_per_architecture) {
   BOOST_TEST(std::string(events::syscall_name(0xc000003eu, 157)) == "prctl");
   BOOST_TEST(std::string(events::syscall_name(0x40000003u, 213)) == "setuid32");

@@ -65,8 +65,8 @@ std::vector<ecs::Event> make_events() {
   e.key = "bp_exec";
   e.pid = 1979;
   e.parent_pid = 1978;
-  e.uid = e.euid = e.gid = 0;
-  e.user_name = "root";
+  e.uid = e.euid = e.gid = e.egid = 0;
+  e.user_name = e.effective_user_name = "root";
   e.working_directory = "/tmp";
   e.process = ecs::make_process_image("/usr/bin/cp", {"cp", "-a", "/tmp/vmlinuz", "/boot/"});
   e.parent = ecs::make_process_image("/usr/bin/bash", {"bash", "-i"});

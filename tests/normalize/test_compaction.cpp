@@ -30,7 +30,8 @@ std::string describe(const AuditEvent& e) {
       << " result=" << e.has_result << " success=" << e.success << " exit=" << e.exit_code << " args=" << e.args[0]
       << ',' << e.args[1] << ',' << e.args[2] << ',' << e.args[3] << " pid=" << e.pid << " ppid=" << e.ppid
       << " uid=" << e.uid << " euid=" << e.euid << " gid=" << e.gid << " egid=" << e.egid << " tty=" << e.tty
-      << " user=" << e.user_name << " comm=" << e.comm << " exe=" << e.exe << " key=" << e.key
+      << " user=" << e.user_name << " euser=" << e.effective_user_name
+      << " syscall_name=" << (e.syscall_name ? e.syscall_name : "-") << " comm=" << e.comm << " exe=" << e.exe << " key=" << e.key
       << " execve=" << e.has_execve << " cwd=" << e.has_cwd << ':' << e.cwd << " argv=";
   for (const auto& a : e.argv) out << a.size() << ':' << a << ' ';
   const auto& sa = e.sockaddr;

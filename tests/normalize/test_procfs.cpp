@@ -13,8 +13,14 @@
 #include <sys/sysmacros.h>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "normalize/pipeline.h"
 #include "normalize/procfs.h"
 #include "support/corpus.h"
+#include "support/synthetic.h"
 #include "support/temp_dir.h"
 
 using namespace auditeql;
@@ -88,9 +94,115 @@ std::vector<pid_t> children_of(pid_t parent) {
   return kids;
 }
 
+// A listening TCP socket of this process on the loopback address, on a port
+// the kernel picks.
+class Listener {
+ public:
+  explicit Listener(bool ipv6) {
+    fd_ = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (ipv6) {
+      sockaddr_in6 a{};
+      a.sin6_family = AF_INET6;
+      a.sin6_addr = in6addr_loopback;
+      ok_ = bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    } else {
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      ok_ = bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    ok_ = ok_ && listen(fd_, 1) == 0;
+    sockaddr_storage bound{};
+    socklen_t size = sizeof bound;
+    ok_ = ok_ && getsockname(fd_, reinterpret_cast<sockaddr*>(&bound), &size) == 0;
+    port_ = ntohs(ipv6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+  }
+  ~Listener() { close(fd_); }
+  bool ok() const { return ok_; }
+  int fd() const { return fd_; }
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+  uint16_t port_ = 0;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(procfs)
+
+BOOST_AUTO_TEST_CASE(a_sockets_local_address_is_read_from_proc) {
+  normalize::ProcProcessSource source;
+  for (const bool ipv6 : {false, true}) {
+    Listener listener(ipv6);
+    if (!listener.ok()) {
+      BOOST_TEST_MESSAGE("no " << (ipv6 ? "IPv6" : "IPv4") << " loopback here: not checked");
+      continue;
+    }
+    normalize::SocketInfo local;
+    BOOST_REQUIRE(source.local_address(getpid(), listener.fd(), local));
+    BOOST_TEST(local.has_local);
+    BOOST_TEST(local.local_ip == (ipv6 ? "::1" : "127.0.0.1"));
+    BOOST_TEST(local.local_port == listener.port());
+    BOOST_TEST(local.local_ipv6 == ipv6);
+  }
+  normalize::SocketInfo none;
+  BOOST_TEST(!source.local_address(getpid(), 0, none));  // stdin: no socket
+  BOOST_TEST(!source.local_address(getpid(), 987654, none));
+}
+
+BOOST_AUTO_TEST_CASE(an_accept_on_a_socket_bound_before_the_log_is_placed_live) {
+  Listener listener(false);
+  BOOST_REQUIRE(listener.ok());
+  // accept4 by this process on that socket, from 127.0.0.1:40000; its bind
+  // was never audited.
+  testing::SyscallSpec accept;
+  accept.serial = 1;
+  accept.pid = getpid();
+  accept.ppid = getppid();
+  accept.syscall = 288;
+  accept.exit = 9;
+  char fd[16];
+  snprintf(fd, sizeof fd, "%x", listener.fd());
+  accept.a0 = fd;
+  accept.extra = {"SOCKADDR saddr=02009C407F0000010000000000000000"};
+  normalize::ProcProcessSource source;
+  std::vector<ecs::Event> events;
+  normalize::PipelineOptions options;
+  options.normalizer.host_name = "h";
+  normalize::EventPipeline pipeline(options, [&](const ecs::Event& e) { events.push_back(e); });
+  pipeline.normalizer().set_process_source(&source);
+  pipeline.feed(testing::syscall_records(accept));
+  pipeline.finish();
+  BOOST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(events[0].source_ip == "127.0.0.1");
+  BOOST_TEST(events[0].source_port == 40000);
+  BOOST_TEST(events[0].destination_ip == "127.0.0.1");
+  BOOST_TEST(events[0].destination_port == listener.port());
+  // This process, read from /proc: its identity is from its start time and the boot.
+  BOOST_TEST(!events[0].entity_id.empty());
+  BOOST_TEST(!source.boot_id().empty());
+}
+
+BOOST_AUTO_TEST_CASE(ids_and_terminal_are_read_with_the_process) {
+  ProcSnapshot self;
+  BOOST_REQUIRE(normalize::read_proc("/proc", getpid(), self));
+  BOOST_TEST(self.credentials.uid == getuid());
+  BOOST_TEST(self.credentials.euid == geteuid());
+  BOOST_TEST(self.credentials.gid == getgid());
+  BOOST_TEST(self.credentials.egid == getegid());
+  {
+    Background run({"/bin/sleep", "30"});  // stdin from /dev/null; the terminal is the session's
+    BOOST_REQUIRE(wait_for_exec(run.pid(), self_exe()));
+    ProcSnapshot s;
+    BOOST_REQUIRE(normalize::read_proc("/proc", run.pid(), s));
+    BOOST_TEST(s.has_tty == self.has_tty);
+    const normalize::ProcessEntry entry = normalize::entry_from_proc(s);
+    BOOST_TEST(entry.interactive == (self.has_tty ? 1 : 0));
+    BOOST_TEST(entry.credentials.euid == geteuid());
+  }
+}
 
 BOOST_AUTO_TEST_CASE(reads_this_process) {
   ProcSnapshot self;

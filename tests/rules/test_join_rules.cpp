@@ -119,29 +119,42 @@ BOOST_AUTO_TEST_CASE(fields_are_checked_in_every_stage_and_join_key) {
   BOOST_TEST(text.find("rule bad-stage-key (bad-stage-key): unknown field 'file.pth'") != std::string::npos, text);
 }
 
-BOOST_AUTO_TEST_CASE(a_join_rule_that_can_never_match_is_loaded_but_left_out_of_the_index) {
+BOOST_AUTO_TEST_CASE(a_join_rule_that_cannot_fire_is_loaded_but_left_out_of_the_index) {
   rules::Diagnostics d;
-  rules::RuleDefinition key = rule("never-key", R"(sequence by host.id [process where true] [file where true])");
-  rules::RuleDefinition net = rule("network", R"(sequence by process.pid [process where true] [network where true])");
-  rules::RuleDefinition cond = rule("never-cond", R"(sequence by process.pid
-      [process where process.thread.id == 1] [file where true])");
-  rules::RuleDefinition optional_key = rule("optional-key", R"(sequence by ?host.id [process where true] [file where true])");
-  auto set = compile({key, net, cond, optional_key}, d);
+  auto set = compile({rule("never-key", R"(sequence by process.thread.id [process where true] [file where true])"),
+                      rule("network-end", R"(sequence by process.pid [process where true] [network where event.type == "end"])"),
+                      rule("no-kind", R"(sequence by process.pid [process where true] [authentication where true])"),
+                      rule("never-cond", R"(sequence by process.pid
+                          [process where process.thread.id == 1] [file where true])"),
+                      rule("optional-key", R"(sequence by ?process.thread.id [process where true] [file where true])"),
+                      rule("exclusion", R"(sequence by process.pid [process where not process.thread.id == 1]
+                          [file where true])"),
+                      rule("host", R"(sequence by host.id, process.entity_id [process where true] [file where true])")},
+                     d);
   BOOST_TEST(!d.has_errors(), d.format());
-  BOOST_REQUIRE(set.size() == 4u);
-  BOOST_TEST(!set.rule(0).can_match);
-  BOOST_TEST(set.rule(0).unmatchable == "joins on host.id, which auditeql never sets on process events");
-  BOOST_TEST(!set.rule(1).can_match);
-  BOOST_TEST(set.rule(1).unmatchable == "needs 'network' events, which auditeql does not make");
-  BOOST_TEST(!set.rule(2).can_match);
-  BOOST_TEST(set.rule(2).unmatchable == "needs process.thread.id, which auditeql never sets on process events");
-  // `?host.id` joins as null when it has no value.
-  BOOST_TEST(set.rule(3).can_match);
-  BOOST_TEST(set.join_rules() == std::vector<size_t>{3});
-  BOOST_TEST(d.all().size() == 4u, d.format());  // one warning per rule
-  BOOST_TEST(d.format().find("this stage needs 'network' events") != std::string::npos, d.format());
-  // Only the rule that can match sees events.
-  BOOST_TEST(text(handed(set, exec("/usr/bin/cp", 7))) == "optional-key:1");
+  BOOST_REQUIRE(set.size() == 7u);
+  using Verdict = rules::RuleReach::Verdict;
+  const auto reach = [&](size_t i) { return set.rule(i).reach.describe(); };
+  BOOST_TEST(reach(0) == "cannot fire: needs process.thread.id to join on (stage 1)");
+  BOOST_TEST(reach(1) == "cannot fire: needs network events with event.type end (stage 2)");
+  BOOST_TEST(reach(2) == "cannot fire: needs authentication events (stage 2)");
+  BOOST_TEST(reach(3) == "cannot fire: needs process.thread.id (stage 1)");
+  for (size_t i = 0; i < 4; ++i) BOOST_TEST((set.rule(i).reach.verdict == Verdict::CannotFire), i);
+  // `?process.thread.id` joins as null when it has no value.
+  BOOST_TEST((set.rule(4).reach.verdict == Verdict::CanFire));
+  BOOST_TEST((set.rule(5).reach.verdict == Verdict::LosesExclusions));
+  BOOST_TEST(reach(5) == "can fire, but loses exclusions (never has process.thread.id)");
+  // Every event carries the identity fields Elastic's rules join on.
+  BOOST_TEST(reach(6) == "can fire");
+  BOOST_TEST(set.join_rules() == (std::vector<size_t>{4, 5, 6}));
+  // One warning for each rule that reads a field auditeql never sets or
+  // cannot fire, at the stage that blocks it.
+  BOOST_TEST(d.all().size() == 6u, d.format());
+  BOOST_TEST(d.format().find("rule network-end (network-end): this stage: cannot fire: needs network events") !=
+                 std::string::npos,
+             d.format());
+  // Only the rules that can fire see events.
+  BOOST_TEST(text(handed(set, exec("/usr/bin/cp", 7))) == "optional-key:1 exclusion:1 host:1");
 }
 
 BOOST_AUTO_TEST_CASE(exceptions_of_a_join_rule_see_every_kind_its_stages_see) {

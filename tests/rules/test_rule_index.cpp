@@ -81,7 +81,7 @@ ecs::Event process_named(const std::string& name) {
   e.pid = 2;
   e.parent_pid = 1;
   e.process = ecs::make_process_image(name, {name});  // no slash: the name is the whole executable
-  e.uid = e.euid = e.gid = 0;
+  e.uid = e.euid = e.gid = e.egid = 0;
   return e;
 }
 
@@ -252,7 +252,7 @@ BOOST_AUTO_TEST_CASE(the_index_changes_no_verdict_of_the_elastic_corpus_on_real_
       e.process = ecs::make_process_image(a.front() == '/' ? a : "/usr/bin/" + a, {a, b, "-c", a + " " + b});
       e.parent = ecs::make_process_image(b.front() == '/' ? b : "/bin/" + b, {b, a});
       e.working_directory = "/tmp";
-      e.uid = e.euid = e.gid = 0;
+      e.uid = e.euid = e.gid = e.egid = 0;
       if (kind != ecs::EventKind::ProcessStart) e.file_path = a.front() == '/' ? a : "/etc/" + a;
       check(e, "synthetic from '" + a + "'");
     }

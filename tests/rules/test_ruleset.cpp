@@ -21,8 +21,8 @@ ecs::Event cpio_event(const std::string& parent_executable) {
   e.host_name = "h";
   e.pid = 2725;
   e.parent_pid = 2723;
-  e.uid = e.euid = e.gid = 0;
-  e.user_name = "root";
+  e.uid = e.euid = e.gid = e.egid = 0;
+  e.user_name = e.effective_user_name = "root";
   e.process = ecs::make_process_image("/usr/bin/cpio", {"cpio", "-o", "-H", "newc"});
   e.parent = ecs::make_process_image(parent_executable, {"/bin/sh", parent_executable});
   e.sequence = 51582;

@@ -2,8 +2,9 @@
 // rule_directories entry naming a checkout does, and fails unless every TOML
 // file in it loads without error as exactly one rule. Prints the totals:
 // rules that run (and how many are building blocks), rules that do not run
-// and why, and what compiling the runnable ones reports (not a failure here:
-// sequences, for one, are another issue's work).
+// and why, and what compiling the runnable ones reports, with whether each
+// can fire on auditeql's events (not a failure here: a rule may need what no
+// auditd sensor sees).
 //
 //   elastic_rules_snapshot DIR     exit 0 loaded, 1 not, 77 no snapshot (skipped)
 #include <cstdio>
@@ -75,10 +76,16 @@ int main(int argc, char** argv) {
   const auto set = rules::Ruleset::compile(loaded, compile_d);
   std::map<std::string, size_t> compile_problems;
   for (const auto& item : compile_d.all()) ++compile_problems[reason(item.message)];
-  size_t reading_unset = 0, cannot_match = 0;
+  size_t reading_unset = 0;
+  std::map<std::string, size_t> reach;  // verdict (and what a rule that cannot fire needs) -> rules
   for (size_t i = 0; i < set.size(); ++i) {
-    reading_unset += set.rule(i).never_set.empty() ? 0 : 1;
-    cannot_match += set.rule(i).can_match ? 0 : 1;
+    const auto& r = set.rule(i).reach;
+    reading_unset += r.never_set.empty() ? 0 : 1;
+    switch (r.verdict) {
+      case rules::RuleReach::Verdict::CanFire: ++reach["can fire"]; break;
+      case rules::RuleReach::Verdict::LosesExclusions: ++reach["can fire, but loses exclusions"]; break;
+      case rules::RuleReach::Verdict::CannotFire: ++reach["cannot fire: needs " + r.needs]; break;
+    }
   }
 
   std::cout << "snapshot: " << root << "\n"
@@ -96,7 +103,8 @@ int main(int argc, char** argv) {
             << "unsupported: " << unsupported << "\n"
 
             << "compiled: " << set.size() << " of " << runs << " (" << reading_unset
-            << " read fields auditeql never sets, " << cannot_match << " of which can never match)\n";
+            << " read fields auditeql never sets)\n";
+  for (const auto& [verdict, n] : reach) std::cout << "  " << n << " " << verdict << "\n";
   for (const auto& [why, n] : compile_problems) std::cout << "  " << n << " x " << why << "\n";
 
   const bool ok = !load_d.has_errors() && loaded.files.size() == files && loaded.rules.size() == files &&

@@ -24,7 +24,7 @@ struct Expected {
   const ecs::SchemaField* ecs = nullptr;
 };
 
-inline bool find_expected(std::string_view name, Expected& out) {
+inline bool find_expected(std::string_view name, std::span<const alerts::OwnField> extra, Expected& out) {
   if (const auto* f = ecs::find_ecs_field(name)) {
     out = {f->type, f->array, f};
     return true;
@@ -34,10 +34,12 @@ inline bool find_expected(std::string_view name, Expected& out) {
     out = {f.type, f.array, nullptr};
     return true;
   }
-  for (const auto& f : alerts::own_fields()) {
-    if (f.name == name) {
-      out = {f.type, f.array, nullptr};
-      return true;
+  for (const auto own : {alerts::own_fields(), extra}) {
+    for (const auto& f : own) {
+      if (f.name == name) {
+        out = {f.type, f.array, nullptr};
+        return true;
+      }
     }
   }
   return false;
@@ -83,14 +85,15 @@ inline std::string check_value(const std::string& name, const Expected& e, const
   return "";
 }
 
-inline void check_node(const std::string& path, const util::JsonValue& node, std::vector<std::string>& problems) {
+inline void check_node(const std::string& path, const util::JsonValue& node, std::span<const alerts::OwnField> extra,
+                       std::vector<std::string>& problems) {
   using T = util::JsonValue::Type;
   Expected e{};
-  const bool known = !path.empty() && find_expected(path, e);
+  const bool known = !path.empty() && find_expected(path, extra, e);
   if (node.type() == T::Object && !(known && (e.type == ecs::FieldType::Object || e.type == ecs::FieldType::Flattened ||
                                               e.type == ecs::FieldType::Nested))) {
     for (const auto& member : node.as_object()) {
-      check_node(path.empty() ? member.key : path + "." + member.key, member.value, problems);
+      check_node(path.empty() ? member.key : path + "." + member.key, member.value, extra, problems);
     }
     return;
   }
@@ -114,10 +117,13 @@ inline void check_node(const std::string& path, const util::JsonValue& node, std
 
 }  // namespace conformance_detail
 
-inline std::vector<std::string> ecs_conformance_problems(const util::JsonValue& doc) {
+// `extra`: more fields of auditeql's own the document may have (the
+// plugin's alerts about itself declare theirs).
+inline std::vector<std::string> ecs_conformance_problems(const util::JsonValue& doc,
+                                                         std::span<const alerts::OwnField> extra = {}) {
   std::vector<std::string> problems;
   if (!doc.is_object()) return {"not a JSON object"};
-  conformance_detail::check_node("", doc, problems);
+  conformance_detail::check_node("", doc, extra, problems);
   for (const char* required : {"@timestamp", "ecs"}) {
     if (doc.find(required) == nullptr) problems.push_back(std::string("missing ") + required);
   }

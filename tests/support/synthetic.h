@@ -43,14 +43,36 @@ struct ExecSpec {
   std::string path0;               // PATH item 0 name as passed to execve
   int syscall = 59;
   std::string a0 = "55d851d3e380";
+  int uid = 0, euid = 0, gid = 0, egid = 0;
+  std::string tty = "(none)";
+  std::string node;  // "node=NAME " prefix of every record when set
 };
+
+inline std::string ids_text(int uid, int euid, int gid, int egid) {
+  return "uid=" + std::to_string(uid) + " gid=" + std::to_string(gid) + " euid=" + std::to_string(euid) +
+         " suid=" + std::to_string(euid) + " fsuid=" + std::to_string(euid) + " egid=" + std::to_string(egid) +
+         " sgid=" + std::to_string(egid) + " fsgid=" + std::to_string(egid);
+}
+
+// Prefixes every line of `records` with "node=NAME ".
+inline std::string on_node(const std::string& node, const std::string& records) {
+  if (node.empty()) return records;
+  std::string out;
+  size_t start = 0;
+  while (start < records.size()) {
+    const size_t end = records.find('\n', start);
+    out += "node=" + node + " " + records.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
 
 inline std::string exec_records(const ExecSpec& s) {
   const std::string st = stamp(s.ms, s.serial);
   std::string out = "type=SYSCALL " + st + " arch=c000003e syscall=" + std::to_string(s.syscall) +
                     " success=yes exit=0 a0=" + s.a0 + " a1=1 a2=2 a3=3 items=1 ppid=" + std::to_string(s.ppid) +
-                    " pid=" + std::to_string(s.pid) + " auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=" +
-                    audit_value(s.exe) + " key=\"bp_exec\"\n";
+                    " pid=" + std::to_string(s.pid) + " auid=0 " + ids_text(s.uid, s.euid, s.gid, s.egid) + " tty=" + s.tty +
+                    " ses=1 comm=\"x\" exe=" + audit_value(s.exe) + " key=\"bp_exec\"\n";
   out += "type=EXECVE " + st + " argc=" + std::to_string(s.argv.size());
   for (size_t i = 0; i < s.argv.size(); ++i) out += " a" + std::to_string(i) + "=" + audit_value(s.argv[i]);
   out += "\n";
@@ -58,6 +80,40 @@ inline std::string exec_records(const ExecSpec& s) {
   out += "type=PATH " + st + " item=0 name=" + audit_value(s.path0) +
          " inode=1 dev=fe:00 mode=0100755 ouid=0 ogid=0 rdev=00:00 nametype=NORMAL cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n";
   out += "type=PROCTITLE " + st + " proctitle=" + hex_of(s.argv.empty() ? "x" : s.argv[0]) + "\n";
+  return on_node(s.node, out);
+}
+
+// Any other syscall event: its SYSCALL record (success= and exit= left out
+// when `success` is empty, as for exit_group), then `extra` records of the
+// same event ("KERN_MODULE name=\"x\"": the type and the fields).
+struct SyscallSpec {
+  uint64_t serial = 0;
+  int64_t ms = 1795413900000;
+  int pid = 0;
+  int ppid = 1;
+  int syscall = 0;
+  std::string success = "yes";
+  int64_t exit = 0;
+  std::string a0 = "0", a1 = "0", a2 = "0", a3 = "0";
+  int uid = 0, euid = 0, gid = 0, egid = 0;
+  std::string tty = "(none)";
+  std::string exe = "/usr/bin/x";
+  std::string key = "k";
+  std::vector<std::string> extra;
+};
+
+inline std::string syscall_records(const SyscallSpec& s) {
+  const std::string st = stamp(s.ms, s.serial);
+  std::string out = "type=SYSCALL " + st + " arch=c000003e syscall=" + std::to_string(s.syscall) +
+                    (s.success.empty() ? std::string() : " success=" + s.success + " exit=" + std::to_string(s.exit)) +
+                    " a0=" + s.a0 + " a1=" + s.a1 + " a2=" + s.a2 + " a3=" + s.a3 + " items=0 ppid=" + std::to_string(s.ppid) +
+                    " pid=" + std::to_string(s.pid) + " auid=0 " + ids_text(s.uid, s.euid, s.gid, s.egid) + " tty=" + s.tty +
+                    " ses=1 comm=\"x\" exe=" + audit_value(s.exe) + " key=\"" + s.key + "\"\n";
+  for (const auto& record : s.extra) {
+    const size_t space = record.find(' ');
+    out += "type=" + record.substr(0, space) + " " + st + record.substr(space) + "\n";
+  }
+  out += "type=PROCTITLE " + st + " proctitle=7878\n";
   return out;
 }
 
@@ -87,6 +143,7 @@ struct CreateSpec {
   std::string exe = "/usr/bin/cp";
   std::string key = "bp_dracut";
   std::string dev = "fe:00";  // of both items, as MAJ:MIN in hex
+  std::string nametype = "CREATE";  // DELETE, with an unlink syscall, for a removal
 };
 
 inline std::string create_records(const CreateSpec& s) {
@@ -98,7 +155,7 @@ inline std::string create_records(const CreateSpec& s) {
          " item=0 name=" + audit_value(s.parent_name) + " inode=" + std::to_string(s.parent_inode) +
          " dev=" + s.dev + " mode=040755 ouid=0 ogid=0 rdev=00:00 nametype=PARENT cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" +
          "type=PATH " + st + " item=1 name=" + audit_value(s.name) + " inode=" + std::to_string(s.inode) + " dev=" + s.dev + " mode=" + s.mode +
-         " ouid=0 ogid=0 rdev=00:00 nametype=CREATE cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" + "type=PROCTITLE " + st +
+         " ouid=0 ogid=0 rdev=00:00 nametype=" + s.nametype + " cap_fp=0 cap_fi=0 cap_fe=0 cap_fver=0 cap_frootid=0\n" + "type=PROCTITLE " + st +
          " proctitle=7878\n";
 }
 
@@ -117,6 +174,23 @@ inline CreateSpec dirfd_create(uint64_t serial, std::string key, uint64_t dir_in
   s.name = std::move(name);
   s.inode = inode;
   s.key = std::move(key);
+  return s;
+}
+
+// mkdir(path) by pid 70 of /usr/lib/dracut/modules.d/NAME (inode `inode`):
+// a directory whose path the log then knows for sure.
+inline CreateSpec dracut_mkdir(uint64_t serial, std::string name, uint64_t inode) {
+  CreateSpec s;
+  s.serial = serial;
+  s.pid = 70;
+  s.ppid = 1;
+  s.syscall = 83;
+  s.a0 = "7ffd";
+  s.parent_name = "/usr/lib/dracut/modules.d/";
+  s.parent_inode = 1;
+  s.name = "/usr/lib/dracut/modules.d/" + name;
+  s.inode = inode;
+  s.mode = "040755";
   return s;
 }
 
