@@ -325,14 +325,19 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
     rule->index = set.rules_.size();
     if (rule->definition.building_block) ++set.building_blocks_;
     const auto index = static_cast<uint32_t>(set.rules_.size());
+    // Each query is filed only under the kinds of events it can match (its
+    // category, narrowed by the event.type and event.action it tests and the
+    // fields each kind has), so that a stage waiting for a uid change is not
+    // tested against every exec.
     if (!rule->is_join()) {
-      set.file(index, kWholeQuery, rule->query, form.parsed.event.condition.root.get());
+      set.file(index, kWholeQuery, rule->reach.kinds, form.parsed.event.condition.root.get());
     } else if (rule->reach.verdict != RuleReach::Verdict::CannotFire) {
-      // A join rule that can never match is left out of the index: it would
+      // A join rule that cannot fire is left out of the index: it would
       // only hold partial sequences that can never complete.
       const auto& criteria = rule->join->criteria();
       for (size_t c = 0; c < criteria.size(); ++c) {
-        set.file(index, static_cast<uint8_t>(c), criteria[c].query, criteria[c].filter.condition.root.get());
+        const ecs::KindMask kinds = kinds_matched(criteria[c].filter, never_set_names(form.criteria[c].condition));
+        set.file(index, static_cast<uint8_t>(c), kinds, criteria[c].filter.condition.root.get());
       }
       set.join_rules_.push_back(index);
     }
@@ -346,11 +351,11 @@ Ruleset Ruleset::compile(LoadedRules loaded, Diagnostics& d) {
   return set;
 }
 
-void Ruleset::file(uint32_t rule, uint8_t criterion, const eql::CompiledQuery& query, const eql::Expr* condition) {
+void Ruleset::file(uint32_t rule, uint8_t criterion, ecs::KindMask kinds, const eql::Expr* condition) {
   const auto entry = static_cast<uint32_t>(entries_.size());
   entries_.push_back({rule, criterion});
   for (size_t k = 0; k < ecs::kEventKindCount; ++k) {
-    if (query.applies_to(ecs::classification(static_cast<ecs::EventKind>(k)).category)) by_kind_[k].add(entry, condition);
+    if ((kinds & (ecs::KindMask{1} << k)) != 0) by_kind_[k].add(entry, condition);
   }
 }
 

@@ -147,6 +147,8 @@ class Ruleset {
   size_t size() const { return rules_.size(); }
   // Rules filed under field values (evaluated only for events with them), per event kind.
   size_t indexed(ecs::EventKind kind) const { return by_kind_[static_cast<size_t>(kind)].indexed(); }
+  // Rules (and join criteria) evaluated for every event of a kind.
+  size_t unindexed(ecs::EventKind kind) const { return by_kind_[static_cast<size_t>(kind)].unindexed(); }
   const CompiledRule& rule(size_t i) const { return *rules_[i]; }
   const RuleCounters& counters(size_t i) const { return counters_[i]; }
   const std::vector<std::string>& disabled() const { return disabled_; }
@@ -157,7 +159,8 @@ class Ruleset {
 
  private:
   static bool suppressed(const CompiledRule& rule, const eql::Document& document);
-  void file(uint32_t rule, uint8_t criterion, const eql::CompiledQuery& query, const eql::Expr* condition);
+  // Files an index entry under each event kind of `kinds`.
+  void file(uint32_t rule, uint8_t criterion, ecs::KindMask kinds, const eql::Expr* condition);
 
   // What an index entry stands for: an event rule's query, or one
   // criterion of a join rule.

@@ -92,6 +92,28 @@ BOOST_AUTO_TEST_CASE(one_event_satisfying_several_criteria_is_handed_on_once_wit
   BOOST_TEST(text(handed(set, creation("/boot/cp", 7))) == "seq:2");
 }
 
+BOOST_AUTO_TEST_CASE(each_criterion_is_filed_only_under_the_event_kinds_it_can_match) {
+  rules::Diagnostics d;
+  // Shaped like Elastic's privilege escalation rules: stages that no
+  // string field tells apart, but that only a uid change, or only an exec,
+  // can satisfy.
+  auto set = compile({rule("seq", R"(sequence by process.entity_id with maxspan=1m
+                                       [process where event.type == "start" and process.args_count > 0]
+                                       [process where event.action == "uid_change" and user.id == "0"]
+                                       [process where true])")},
+                     d);
+  BOOST_TEST(!d.has_errors(), d.format());
+  using K = ecs::EventKind;
+  BOOST_TEST(set.unindexed(K::ProcessStart) == 2u);  // the first and last stages
+  BOOST_TEST(set.unindexed(K::UidChange) == 2u);     // the last two
+  BOOST_TEST(set.unindexed(K::ProcessEnd) == 1u);    // the last one
+  BOOST_TEST(set.unindexed(K::FileCreation) == 0u);  // none: file events are not in the category
+  ecs::Event uid_change = exec("/usr/bin/su", 7);
+  uid_change.kind = K::UidChange;
+  BOOST_TEST(text(handed(set, exec("/usr/bin/su", 7))) == "seq:5");
+  BOOST_TEST(text(handed(set, uid_change)) == "seq:6");
+}
+
 BOOST_AUTO_TEST_CASE(samples_are_filed_like_sequences) {
   rules::Diagnostics d;
   auto set = compile({rule("smp", R"(sample by process.pid [file where file.name == "a"] [file where file.name == "b"])")}, d);
