@@ -6,7 +6,9 @@
 # Starts a private auditd (`auditd -f -c <tmp>/conf`) whose plugins.d runs the
 # binary under test, loads the project's audit rules, runs five
 # boot-persistence techniques and two benign look-alikes on this machine, and
-# checks what arrives in SYSLOG: the alerts (ident auditeql, facility
+# a sequence rule written for the test (an exec, then a file creation by the
+# same process.entity_id within its maxspan; the same activity spread beyond
+# the maxspan must not alert), and checks what arrives in SYSLOG: the alerts (ident auditeql, facility
 # authpriv, priority notice for these low-severity rules, one JSON object per
 # line), the SIGHUP reload diagnostics and the SIGUSR1 statistics (facility
 # daemon). Then it kills the plugin twice so that auditd restarts it, first
@@ -63,7 +65,8 @@ RULE_MANUAL_DRACUT=834ee026-f9f9-4ec7-b5e0-7fbfe84765f4
 CANARY_ID=e2e00000-0000-4000-8000-00000000ca11
 CANARY_TAG=e2ecanary
 # The test's sequence rule: a program in the test's bin directory that,
-# within 2 s of its exec, creates a file in /boot itself.
+# within 2 s of its exec, creates a file in /boot itself (the same
+# process.entity_id on the same host.id).
 RULE_SEQUENCE=e2e00000-0000-4000-8000-0000000005e9
 SEQUENCE_MAXSPAN_S=2
 RULES_RUNNING=7   # the five, the canary, the sequence rule
@@ -695,7 +698,8 @@ query: |
 EOF
 cat > "$T/rules.d/e2e-sequence.yaml" << EOF
 # Test-only sequence rule, in the style of Elastic's: an exec followed within
-# $SEQUENCE_MAXSPAN_S s by a file creation of the same process.
+# $SEQUENCE_MAXSPAN_S s by a file creation of the same process, joined on the
+# identity fields Elastic's rules join on.
 id: $RULE_SEQUENCE
 name: E2E Exec Then Boot File
 description: auditeql end-to-end test of sequence rules.
@@ -703,7 +707,7 @@ ruleset: e2e
 severity: low
 risk_score: 21
 query: |
-  sequence by process.pid with maxspan=${SEQUENCE_MAXSPAN_S}s
+  sequence by host.id, process.entity_id with maxspan=${SEQUENCE_MAXSPAN_S}s
     [process where host.os.type == "linux" and event.type == "start" and event.action == "exec" and
      process.executable : "$T/bin/e2e-seq-*"]
     [file where host.os.type == "linux" and event.type == "creation" and file.path : "/boot/auditeql-e2e-*"]
@@ -1010,13 +1014,17 @@ attack sequence "$M_F" "$RULE_SEQUENCE" 1 \
   "file.path == \"$BOOT_TARGET\" and process.executable == \"$SEQ_PROGRAM\" and auditeql.sequence.event_count == 2" \
   "$SEQ_PROGRAM"
 if [ -s "$T/json/sequence.ndjson" ]; then
-  # The match's events: the exec, then the creation.
-  listed=$(perl -MJSON::PP -ne '$e = decode_json($_)->{auditeql}{sequence}{events};
+  # The match's events: the exec, then the creation, of one process.entity_id
+  # (the alert's own, and its join key with this host's id).
+  listed=$(perl -MJSON::PP -ne '$a = decode_json($_); $e = $a->{auditeql}{sequence}{events};
+    $id = $a->{process}{entity_id} // ""; $key = join(",", @{$a->{auditeql}{sequence}{join_key}});
     print join(" ", scalar(@$e), $e->[0]{event}{action}, $e->[0]{process}{executable}, $e->[1]{event}{action},
-      $e->[1]{file}{path}, $e->[0]{process}{pid} == $e->[1]{process}{pid} ? "same-pid" : "other-pid"), "\n"' \
+      $e->[1]{file}{path}, $id =~ /^[0-9a-f]{32}$/ && $e->[0]{process}{entity_id} eq $id &&
+      $e->[1]{process}{entity_id} eq $id ? "same-entity" : "other-entity",
+      $key eq $a->{host}{id} . "," . $id ? "keyed" : "key $key"), "\n"' \
     "$T/json/sequence.ndjson" 2>&1)
-  check "sequence: the alert lists the exec and the creation ($listed)" \
-    [ "$listed" = "2 exec $SEQ_PROGRAM creation $BOOT_TARGET same-pid" ]
+  check "sequence: the alert lists the exec and the creation of one entity, its join key host.id and process.entity_id ($listed)" \
+    [ "$listed" = "2 exec $SEQ_PROGRAM creation $BOOT_TARGET same-entity keyed" ]
 fi
 rm -f "$BOOT_TARGET"
 
