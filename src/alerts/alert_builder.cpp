@@ -39,6 +39,9 @@ constexpr const OwnField& kThreat = kOwnFields[2];
 constexpr size_t kSequenceFields = 3;  // first of the four auditeql.sequence.* fields above
 constexpr size_t kSampleFields = 7;    // ... and of the auditeql.sample.* ones
 constexpr size_t kJoinFieldCount = 4;
+constexpr std::string_view kEventListFields[] = {kOwnFields[kSequenceFields + 1].name,
+                                                kOwnFields[kSampleFields + 1].name};
+static_assert(kEventListFields[0] == "auditeql.sequence.events" && kEventListFields[1] == "auditeql.sample.events");
 
 // Where the join fields sit in the alert's own field list (sorted by name):
 // the sample's four, then the sequence's, after auditeql.rule.tags.
@@ -118,6 +121,7 @@ class RuleMatchedValues final : public util::KeepValue {
 }  // namespace
 
 std::span<const OwnField> own_fields() { return kOwnFields; }
+std::span<const std::string_view> event_list_fields() { return kEventListFields; }
 
 std::string random_uuid() {
   unsigned char b[16] = {};

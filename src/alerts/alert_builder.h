@@ -48,6 +48,10 @@ struct OwnField {
   bool array;
 };
 std::span<const OwnField> own_fields();
+// The own fields whose items summarize events (auditeql.sequence.events,
+// auditeql.sample.events): each item is a document of ECS and registry
+// fields (render_event_summary()).
+std::span<const std::string_view> event_list_fields();
 
 // A completed sequence or sample, as its alert shows it.
 struct JoinMatchFields {
