@@ -121,6 +121,7 @@ class Detector {
   struct HeldEvent {
     ecs::Event event;
     std::vector<uint64_t> excepted_by;  // the Join ids of the rules whose exceptions match the event
+    uint64_t collection = 0;            // the last drop_unreferenced_events() that found it referred to
   };
   struct JoinCounts {
     uint64_t completed = 0, expired = 0, evicted = 0, ended_by_until = 0, late = 0;
@@ -170,6 +171,7 @@ class Detector {
   uint64_t next_join_id_ = 1;
   eql::EventHandle current_ = 0;  // the handle of the event being offered, 0 before it has one
   size_t collect_at_ = 0;         // held_ size that triggers the next drop_unreferenced_events()
+  uint64_t collection_ = 0;       // drop_unreferenced_events() calls so far
   int64_t clock_ms_ = INT64_MIN;  // what advance_clock() last moved the matchers to
   std::vector<eql::JoinMatch> matches_;  // reused
   std::vector<eql::EventHandle> live_;   // reused

@@ -181,7 +181,11 @@ BOOST_AUTO_TEST_CASE(state_stays_bounded_under_churning_keys) {
       peak_memory = std::max(peak_memory, t.memory_bytes);
     }
   }
-  BOOST_TEST(peak_held <= 3u * 4096u);
+  // Each rule's share of 4096 holds the most recent execs, the same ones
+  // for all three; up to half as many again wait for the next collection.
+  const uint64_t referenced = 4096u / 3;
+  BOOST_TEST_MESSAGE("peak events held: " << peak_held);
+  BOOST_TEST(peak_held <= referenced + referenced / 2 + 1);
   BOOST_TEST(peak_memory < 8u << 20, peak_memory);
   BOOST_TEST(h.detector->join_totals().evicted > 150000u);
 }

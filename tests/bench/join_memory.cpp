@@ -1,13 +1,14 @@
 // Memory of the detector's join-rule state under churning join keys: not a
 // test, a figure.
 //
-//   auditeql-join-memory [--events N] [--join-max-events N] RULES.jsonl
+//   auditeql-join-memory [--events N] [--join-max-events N] [--catch-all N] RULES.jsonl
 //
 // Loads Elastic's sequence and sample rules (the jsonl of tests/data) and
-// catch-all rules that open state for every exec and never complete (one
-// sequence without maxspan per program run, waiting for an exit code that
-// never comes, and a sample waiting for a connection and a deletion), then
-// feeds N events (default 1,000,000)
+// catch-all rules that open state for every exec and never complete (N
+// sequences without maxspan, default 8, each for the execs of one pid
+// modulo N and waiting for an exit code that never comes, so that each
+// holds other events; and a sample waiting for a connection and a
+// deletion), then feeds N events (default 1,000,000)
 // straight to the detector: a new process for every exec (pids and
 // process.entity_id never reused), each followed by some file creations,
 // connections, uid changes or its end, one millisecond apart. Every tenth of
@@ -74,7 +75,7 @@ const Program kPrograms[] = {
     {"/usr/bin/gcc", {"gcc", "-o", "/tmp/a", "a.c"}, "/usr/bin/make"},
 };
 
-std::vector<rules::RuleDefinition> join_rules(const char* jsonl) {
+std::vector<rules::RuleDefinition> join_rules(const char* jsonl, size_t catch_all) {
   std::ifstream in(jsonl);
   if (!in) throw std::runtime_error(std::string("cannot read ") + jsonl);
   std::vector<rules::RuleDefinition> out;
@@ -85,15 +86,14 @@ std::vector<rules::RuleDefinition> join_rules(const char* jsonl) {
     if (doc.find("query_kind")->as_string() == "event") continue;
     out.push_back(rule(doc.find("rule_id")->as_string(), doc.find("name")->as_string(), doc.find("query")->as_string()));
   }
-  // One per program, so that each holds other events (up to its share of
-  // join_max_events).
-  for (size_t p = 0; p < std::size(kPrograms); ++p) {
-    out.push_back(rule("b0000000-0000-4000-8000-0000000c0a1" + std::to_string(p),
-                       "Catch-all Sequence Without Maxspan " + std::to_string(p),
-                       std::string(R"(sequence by host.id, process.entity_id
-                          [process where event.type == "start" and process.executable == ")") +
-                           kPrograms[p].executable + R"("]
-                          [process where event.action == "end" and process.exit_code == 99])"));
+  for (size_t k = 0; k < catch_all; ++k) {
+    out.push_back(rule("b0000000-0000-4000-8000-00000001" + std::to_string(1000 + k),
+                       "Catch-all Sequence Without Maxspan " + std::to_string(k),
+                       "sequence by host.id, process.entity_id\n"
+                       "  [process where event.type == \"start\" and process.pid % " +
+                           std::to_string(catch_all) + " == " + std::to_string(k) +
+                           "]\n"
+                           "  [process where event.action == \"end\" and process.exit_code == 99]"));
   }
   out.push_back(rule("b0000000-0000-4000-8000-00000000c0a2", "Catch-all Sample",
                      R"(sample by host.id, process.entity_id
@@ -177,21 +177,24 @@ int main(int argc, char** argv) {
   uint64_t events = 1'000'000;
   app::DetectorOptions options;
   const char* jsonl = nullptr;
+  size_t catch_all = 8;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--events") == 0 && i + 1 < argc) {
       events = std::stoull(argv[++i]);
     } else if (std::strcmp(argv[i], "--join-max-events") == 0 && i + 1 < argc) {
       options.join_max_events = std::stoull(argv[++i]);
+    } else if (std::strcmp(argv[i], "--catch-all") == 0 && i + 1 < argc) {
+      catch_all = std::stoull(argv[++i]);
     } else {
       jsonl = argv[i];
     }
   }
   if (jsonl == nullptr) {
-    std::cerr << "usage: auditeql-join-memory [--events N] [--join-max-events N] RULES.jsonl\n";
+    std::cerr << "usage: auditeql-join-memory [--events N] [--join-max-events N] [--catch-all N] RULES.jsonl\n";
     return 2;
   }
   rules::LoadedRules loaded;
-  loaded.rules = join_rules(jsonl);
+  loaded.rules = join_rules(jsonl, catch_all);
   rules::Diagnostics d;
   auto set = std::make_shared<rules::Ruleset>(rules::Ruleset::compile(std::move(loaded), d));
   if (d.has_errors()) {
