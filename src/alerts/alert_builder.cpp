@@ -21,10 +21,32 @@ constexpr OwnField kOwnFields[] = {
     {"auditeql.alerts_dropped_before", ecs::FieldType::Long, false},  // alerts of the rule throttled just before
     {"auditeql.rule.tags", ecs::FieldType::Keyword, true},            // the rule's tags
     {"auditeql.threat", ecs::FieldType::Nested, true},                // the rule's ATT&CK mapping, nested
+    // A sequence's match: its events, their number, how many of them the
+    // list leaves out to fit max_alert_bytes, and the join key's values.
+    {"auditeql.sequence.event_count", ecs::FieldType::Long, false},
+    {"auditeql.sequence.events", ecs::FieldType::Nested, true},
+    {"auditeql.sequence.events_omitted", ecs::FieldType::Long, false},
+    {"auditeql.sequence.join_key", ecs::FieldType::Keyword, true},
+    // The same for a sample.
+    {"auditeql.sample.event_count", ecs::FieldType::Long, false},
+    {"auditeql.sample.events", ecs::FieldType::Nested, true},
+    {"auditeql.sample.events_omitted", ecs::FieldType::Long, false},
+    {"auditeql.sample.join_key", ecs::FieldType::Keyword, true},
 };
 constexpr const OwnField& kDroppedBefore = kOwnFields[0];
 constexpr const OwnField& kRuleTags = kOwnFields[1];
 constexpr const OwnField& kThreat = kOwnFields[2];
+constexpr size_t kSequenceFields = 3;  // first of the four auditeql.sequence.* fields above
+constexpr size_t kSampleFields = 7;    // ... and of the auditeql.sample.* ones
+constexpr size_t kJoinFieldCount = 4;
+constexpr std::string_view kEventListFields[] = {kOwnFields[kSequenceFields + 1].name,
+                                                kOwnFields[kSampleFields + 1].name};
+static_assert(kEventListFields[0] == "auditeql.sequence.events" && kEventListFields[1] == "auditeql.sample.events");
+
+// Where the join fields sit in the alert's own field list (sorted by name):
+// the sample's four, then the sequence's, after auditeql.rule.tags.
+constexpr size_t kAlertSampleAt = 2;
+constexpr size_t kAlertSequenceAt = kAlertSampleAt + kJoinFieldCount;
 
 constexpr std::string_view kAlert = "alert";
 constexpr std::string_view kAlertDataset = "auditeql.alerts";
@@ -89,7 +111,7 @@ class RuleMatchedValues final : public util::KeepValue {
  public:
   explicit RuleMatchedValues(const rules::CompiledRule& rule) : rule_(rule) {}
   bool keep(int32_t field_id, const util::Scalar& value) const override {
-    return field_id >= 0 && rule_.query.condition().passes_a_test_of(static_cast<eql::FieldId>(field_id), value);
+    return field_id >= 0 && rule_.passes_a_test_of(static_cast<eql::FieldId>(field_id), value);
   }
 
  private:
@@ -99,6 +121,7 @@ class RuleMatchedValues final : public util::KeepValue {
 }  // namespace
 
 std::span<const OwnField> own_fields() { return kOwnFields; }
+std::span<const std::string_view> event_list_fields() { return kEventListFields; }
 
 std::string random_uuid() {
   unsigned char b[16] = {};
@@ -160,10 +183,20 @@ void AlertBuilder::collect_rule_fields(const rules::CompiledRule& compiled, uint
   const std::string_view framework = rule.threat.empty() ? std::string_view() : rule.threat.front().framework;
   const int64_t dropped = static_cast<int64_t>(throttled_before);
 
-  // Sorted by name, like the registry's fields they are merged with.
+  // Sorted by name, like the registry's fields they are merged with. The
+  // join fields are set by set_join_fields().
+  const auto join_field = [](size_t own) {
+    // A nested list is written as the raw JSON array it already is.
+    const OwnField& f = kOwnFields[own];
+    const bool raw = f.type == ecs::FieldType::Nested;
+    return FlatField{f.name, FieldValues::none(), f.array && !raw, raw ? JsonForm::RawJson : JsonForm::Value};
+  };
   alert_fields_ = {
       {kDroppedBefore.name, dropped > 0 ? FieldValues::of(dropped) : FieldValues::none()},
       {kRuleTags.name, strings(rule.tags), true},
+      join_field(kSampleFields), join_field(kSampleFields + 1), join_field(kSampleFields + 2), join_field(kSampleFields + 3),
+      join_field(kSequenceFields), join_field(kSequenceFields + 1), join_field(kSequenceFields + 2),
+      join_field(kSequenceFields + 3),
       {kThreat.name, text(threat_json_), false, JsonForm::RawJson},
       {"event.created", FieldValues::of(stamp.created_ms), false, JsonForm::EpochMillis},
       {"event.dataset", FieldValues::of(kAlertDataset)},
@@ -220,6 +253,38 @@ void AlertBuilder::render(const rules::CompiledRule& rule, util::JsonLimits limi
   w.end_object();
 }
 
+void AlertBuilder::set_join_fields(const JoinMatchFields& match, size_t kept) {
+  const size_t n = match.events.size();
+  kept = std::min(kept, n);
+  join_events_json_.clear();
+  join_events_json_ += '[';
+  const auto add = [&](size_t i) {
+    if (join_events_json_.size() > 1) join_events_json_ += ',';
+    join_events_json_ += match.events[i];
+  };
+  const size_t head = (kept + 1) / 2;
+  for (size_t i = 0; i < head; ++i) add(i);
+  for (size_t i = n - (kept - head); i < n; ++i) add(i);
+  join_events_json_ += ']';
+  join_event_count_ = static_cast<int64_t>(n);
+  join_events_omitted_ = static_cast<int64_t>(n - kept);
+  // A key with a null value (an optional field without one) is left out:
+  // a keyword array cannot hold a null.
+  join_key_.clear();
+  for (const auto& value : match.key) {
+    if (!value) {
+      join_key_.clear();
+      break;
+    }
+    join_key_.push_back(*value);
+  }
+  FlatField* fields = &alert_fields_[match.kind == eql::QueryKind::Sample ? kAlertSampleAt : kAlertSequenceAt];
+  fields[0].values = FieldValues::of(join_event_count_);
+  fields[1].values = FieldValues::of(std::string_view(join_events_json_));
+  fields[2].values = join_events_omitted_ > 0 ? FieldValues::of(join_events_omitted_) : FieldValues::none();
+  fields[3].values = views(join_key_);
+}
+
 void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before,
                          Alert& out) {
   build(event, rule, throttled_before, AlertStamp{random_uuid(), wall_clock_ms()}, out);
@@ -227,19 +292,57 @@ void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rul
 
 void AlertBuilder::build(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before,
                          const AlertStamp& stamp, Alert& out) {
+  build_fitted(event, rule, throttled_before, nullptr, stamp, out);
+}
+
+void AlertBuilder::build_join(const ecs::Event& last, const rules::CompiledRule& rule, uint64_t throttled_before,
+                              const JoinMatchFields& match, Alert& out) {
+  build_join(last, rule, throttled_before, match, AlertStamp{random_uuid(), wall_clock_ms()}, out);
+}
+
+void AlertBuilder::build_join(const ecs::Event& last, const rules::CompiledRule& rule, uint64_t throttled_before,
+                              const JoinMatchFields& match, const AlertStamp& stamp, Alert& out) {
+  build_fitted(last, rule, throttled_before, &match, stamp, out);
+}
+
+void AlertBuilder::build_fitted(const ecs::Event& event, const rules::CompiledRule& rule, uint64_t throttled_before,
+                                const JoinMatchFields* match, const AlertStamp& stamp, Alert& out) {
   out.severity = rule.definition.severity;
   out.rule_id = rule.definition.id;
   out.time_ms = event.time_ms;
   ecs::present_fields(event, scratch_, event_fields_);
   collect_rule_fields(rule, throttled_before, stamp);
+  const size_t listed = match ? match->events.size() : 0;
+  if (match) set_join_fields(*match, listed);
   render(rule, {}, out.json);
-  if (options_.max_bytes == 0 || out.json.size() <= options_.max_bytes) return;
+  const auto fits = [&] { return options_.max_bytes == 0 || out.json.size() <= options_.max_bytes; };
+  if (fits()) return;
   ++truncated_;
   // Shrink the caps until the document fits; the last step is small enough
-  // for any event whose fixed fields fit at all.
+  // for any event whose fixed fields fit at all. At each cap, a match's
+  // list of events keeps as many as fit (found by bisection); a cap is
+  // enough once at least the first and the last event are listed.
+  const size_t wanted = std::min<size_t>(listed, 2);
   for (size_t cap = 4096; cap >= 16; cap /= 2) {
-    render(rule, util::JsonLimits{cap, cap / 4 > 2 ? cap / 4 : 2}, out.json);
-    if (out.json.size() <= options_.max_bytes) return;
+    const util::JsonLimits limits{cap, cap / 4 > 2 ? cap / 4 : 2};
+    const auto fits_with = [&](size_t kept) {
+      if (match) set_join_fields(*match, kept);
+      render(rule, limits, out.json);
+      return fits();
+    };
+    if (fits_with(listed)) return;
+    if (listed == 0) continue;
+    // The most events that fit, if any: fits_with(low) holds, fits_with(high) does not.
+    if (!fits_with(0)) continue;
+    size_t low = 0, high = listed;
+    while (high - low > 1) {
+      const size_t mid = low + (high - low) / 2;
+      (fits_with(mid) ? low : high) = mid;
+    }
+    if (low >= wanted || cap / 2 < 16) {
+      fits_with(low);
+      return;
+    }
   }
   ++oversized_;
 }

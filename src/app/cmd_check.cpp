@@ -29,6 +29,24 @@ std::string join(const std::vector<std::string>& items) {
   return out.empty() ? "(none)" : out;
 }
 
+// "process", or for a join rule "sequence of 3 stages, maxspan 5000 ms".
+std::string shape(const rules::CompiledRule& rule) {
+  if (!rule.is_join()) return std::string(rule.kind_label());
+  size_t stages = 0;
+  bool until = false;
+  for (const auto& c : rule.join->criteria()) {
+    if (c.role == eql::JoinCriterion::Role::Until) {
+      until = true;
+    } else {
+      stages += c.runs;
+    }
+  }
+  std::string out = std::string(rule.kind_label()) + " of " + util::counted(stages, "stage");
+  if (until) out += " and until";
+  if (const auto maxspan = rule.join->maxspan_ms()) out += ", maxspan " + std::to_string(*maxspan) + " ms";
+  return out;
+}
+
 // What runs, what is switched off, and what was loaded but never runs.
 void print_rules(const rules::Ruleset& set) {
   std::cout << "rules: " << set.size() << " enabled, " << set.disabled().size() << " disabled";
@@ -37,7 +55,7 @@ void print_rules(const rules::Ruleset& set) {
   for (size_t i = 0; i < set.size(); ++i) {
     const auto& rule = set.rule(i);
     const auto& def = rule.definition;
-    std::cout << "  " << def.id << "  " << def.name << "  [" << rule.query.category() << ", "
+    std::cout << "  " << def.id << "  " << def.name << "  [" << shape(rule) << ", "
               << rules::to_string(def.severity) << ", risk " << def.risk_score << ", "
               << util::counted(rule.exceptions.size(), "exception") << (def.building_block ? ", building block" : "")
               << (def.maturity.empty() ? "" : ", " + def.maturity) << "]  " << def.file << "\n";

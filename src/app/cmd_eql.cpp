@@ -13,6 +13,7 @@
 #include "app/options.h"
 #include "eql/eql.h"
 #include "rules/field_check.h"
+#include "rules/ruleset.h"
 #include "util/file.h"
 #include "util/json_value.h"
 
@@ -101,6 +102,29 @@ int evaluate(const eql::CompiledQuery& compiled, eql::DynamicSchema& schema, con
   return status;
 }
 
+// Whether auditeql would evaluate the query as a rule (one of Elastic's,
+// its schemas known), and whether it can then match the events auditeql
+// makes: one line for --check.
+std::string as_a_rule(const std::string& query_text) {
+  rules::LoadedRules loaded;
+  loaded.rules.emplace_back();
+  rules::RuleDefinition& rule = loaded.rules.back();
+  rule.id = rule.name = "query";
+  rule.query = query_text;
+  rule.schema = rules::RuleSchema::Elastic;
+  rules::Diagnostics d;
+  const rules::Ruleset set = rules::Ruleset::compile(std::move(loaded), d);
+  if (set.size() != 1) {
+    return "as a rule: refused (" + (d.all().empty() ? std::string("no reason given") : d.all().front().message) + ")";
+  }
+  const rules::CompiledRule& compiled = set.rule(0);
+  if (compiled.reach.verdict == rules::RuleReach::Verdict::CannotFire) {
+    return "as a rule: loads, but " + compiled.reach.describe();
+  }
+  return std::string("as a rule: evaluated") + (compiled.is_join() ? " as events arrive" : "") + "; " +
+         compiled.reach.describe();
+}
+
 }  // namespace
 
 int run_eql(const std::vector<std::string>& args) {
@@ -113,7 +137,7 @@ int run_eql(const std::vector<std::string>& args) {
       .text("query-file", "FILE", &query_file, "read the query from FILE")
       .flag("check", &check_only,
             "only check the query (parse and compile it, no events read) and print its kind: event, sequence or "
-            "sample");
+            "sample; then whether auditeql evaluates it as a rule, and whether it can match auditeql's events");
   add_eql_join_options(cli, join);
   cli.arguments(&inputs, 1);
   if (const auto status = cli.parse(args)) return *status;
@@ -142,7 +166,11 @@ int run_eql(const std::vector<std::string>& args) {
     return 2;
   }
   if (!events) events.emplace("/dev/null");
-  if (query.kind != eql::QueryKind::Event) return run_eql_join(query, query_text, source_name, join, *events, check_only);
+  if (query.kind != eql::QueryKind::Event) {
+    const int status = run_eql_join(query, query_text, source_name, join, *events, check_only);
+    if (check_only && status == 0) std::cout << as_a_rule(query_text) << "\n";
+    return status;
+  }
 
   eql::DynamicSchema schema;
   eql::CompiledQuery compiled;
@@ -153,7 +181,7 @@ int run_eql(const std::vector<std::string>& args) {
     return 2;
   }
   if (check_only) {
-    std::cout << eql::to_string(query.kind) << "\n";
+    std::cout << eql::to_string(query.kind) << "\n" << as_a_rule(query_text) << "\n";
     return 0;
   }
   const int status = evaluate(compiled, schema, *events);

@@ -37,11 +37,20 @@ std::string summary(const Detector& detector, const normalize::PipelineStats& st
   out << "auditeql replay: " << describe(stats) << "\n";
   out << "auditeql replay: " << detector.events() << " events checked against " << describe_rules(detector.ruleset())
       << ", " << detector.alerts() << " alerts\n";
+  const JoinTotals j = detector.join_totals();
+  if (j.rules > 0) {
+    out << "auditeql replay: " << util::counted(j.rules, "sequence or sample rule") << ": " << j.completed
+        << " completed, " << j.expired << " expired, " << j.evicted << " evicted, " << j.ended_by_until
+        << " ended by until, " << util::counted(j.late, "late event") << "; at the end " << util::counted(j.keys, "join key")
+        << " and " << util::counted(j.events_held, "event") << " held (" << (j.memory_bytes + 1023) / 1024 << " KiB)\n";
+  }
   for (const auto& [id, t] : detector.tally()) {
     out << "  " << t.name << " (" << id << "): " << t.alerts << " alerts";
     if (t.throttled > 0) out << ", " << t.throttled << " throttled";
     if (t.suppressed > 0) out << ", " << t.suppressed << " suppressed by exceptions";
     if (t.building_block > 0) out << ", " << t.building_block << " building-block alerts not shown (building_block_alerts)";
+    if (t.expired > 0) out << ", " << t.expired << " expired";
+    if (t.evicted > 0) out << ", " << t.evicted << " evicted";
     out << "\n";
   }
   return out.str();
@@ -105,7 +114,8 @@ int run_replay(const std::vector<std::string>& args) {
 
   alerts::AlertOptions alert_options;
   if (max_alert_bytes) alert_options.max_bytes = *max_alert_bytes;
-  Detector detector(setup.ruleset, {alert_options, config.throttle_window_seconds * 1000, config.building_block_alerts});
+  Detector detector(setup.ruleset, {alert_options, config.throttle_window_seconds * 1000, config.building_block_alerts,
+                                    config.join_max_events});
   sinks::StreamSink out(STDOUT_FILENO);
   detector.add_sink(&out);
 
@@ -123,6 +133,7 @@ int run_replay(const std::vector<std::string>& args) {
     }
   }
   pipeline.finish();
+  detector.finish();
   out.flush();
   std::cerr << summary(detector, pipeline.stats());
   return out.ok() ? status : 1;

@@ -14,7 +14,7 @@ const std::vector<std::string> kConfigKeys = {
     "rule_directories", "exception_directories", "syslog_facility", "max_alert_bytes", "throttle_window_seconds",
     "alert_file",       "process_table_size",    "inode_map_size",  "proc_lookup",     "host_name",
     "watched_directories", "queue_bytes",         "max_read_pause_ms", "health_alert_interval_seconds",
-    "building_block_alerts", "audit_rules_costly"};
+    "building_block_alerts", "audit_rules_costly", "join_max_events"};
 
 // A configuration has about a dozen keys: past this many problems the file is
 // most likely not a configuration at all (an audit log given to the plugin
@@ -143,6 +143,7 @@ Config read_config(rules::YamlSource& src, const std::string& path, const std::s
   if (auto v = src.integer(root, "max_read_pause_ms", 0, 50, d)) c.max_read_pause_ms = *v;
   if (auto v = src.integer(root, "health_alert_interval_seconds", 1, 86400, d)) c.health_alert_interval_seconds = *v;
   if (auto v = src.boolean(root, "building_block_alerts", d)) c.building_block_alerts = *v;
+  if (auto v = src.integer(root, "join_max_events", 256, 1 << 24, d)) c.join_max_events = static_cast<size_t>(*v);
   if (auto v = read_costly(src, root, d)) c.audit_rules_costly = *v;
   if (!c.alert_file.empty() && c.alert_file.front() != '/') {
     src.error(root["alert_file"], "alert_file must be an absolute path", d);

@@ -32,6 +32,7 @@ struct Config {
   int64_t max_read_pause_ms = 20;                   // longest wait between reads of auditd's socket
   int64_t health_alert_interval_seconds = 600;      // repeat of the "configuration refused" alert
   bool building_block_alerts = false;               // send building-block rules' alerts to the sinks
+  size_t join_max_events = 65536;                   // events held by open sequences and samples, all rules
   // The costly audit rules `auditeql audit-rules` writes in instead of
   // commenting out: cost class names (rules/kind_audit_rules.h) and busy
   // directories, each absolute. `true` in the file: every class.

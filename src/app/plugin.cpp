@@ -72,6 +72,7 @@ DetectorOptions detector_options(const Config& c) {
       c.max_alert_bytes > kSyslogHeaderAllowance ? c.max_alert_bytes - kSyslogHeaderAllowance : c.max_alert_bytes;
   options.throttle_window_ms = c.throttle_window_seconds * 1000;
   options.building_block_alerts = c.building_block_alerts;
+  options.join_max_events = c.join_max_events;
   return options;
 }
 
@@ -105,10 +106,20 @@ std::string changed_keys(const Config& before, const Config& after) {
   value("queue_bytes", before.queue_bytes, after.queue_bytes);
   value("max_read_pause_ms", before.max_read_pause_ms, after.max_read_pause_ms);
   value("health_alert_interval_seconds", before.health_alert_interval_seconds, after.health_alert_interval_seconds);
+  value("building_block_alerts", before.building_block_alerts, after.building_block_alerts);
+  value("join_max_events", before.join_max_events, after.join_max_events);
   std::string out;
   for (const auto& c : changed) out += (out.empty() ? "" : ", ") + c;
   return out;
 }
+
+// How far behind the wall clock the join rules' clock runs live: an audit
+// event reaches the rules up to about 1.5 s after its time (libauparse
+// completes an event after 1 s of silence, the event order holds it 200 ms,
+// the reader queues it up to 100 ms), more under load. State is freed, and
+// a sequence waiting for a trailing missing stage ![...] completes, only
+// once no event that could still change them can come.
+constexpr int64_t kJoinClockLagMs = 5000;
 
 // At most this many "configuration refused" alerts each time they are
 // raised (each says how many files are refused in all).
@@ -285,11 +296,17 @@ void Plugin::log_stats(const char* why) {
        << "/" << pipeline_->normalizer().processes().capacity() << " reloads=" << reloads_
        << " failed_reloads=" << failed_reloads_ << " refused_files=" << refused_.size()
        << " refused_alerts=" << refused_alerts_ << " queue_peak_bytes=" << reader_->peak_queued_bytes();
+  const JoinTotals j = detector_->join_totals();
+  line << " join_rules=" << j.rules << " join_completed=" << j.completed << " join_expired=" << j.expired
+       << " join_evicted=" << j.evicted << " join_ended_by_until=" << j.ended_by_until << " join_late=" << j.late
+       << " join_keys=" << j.keys << " join_events_held=" << j.events_held << " join_memory_bytes=" << j.memory_bytes;
   for (const auto& [id, t] : detector_->tally()) {
     line << " rule[" << t.name << "]=" << t.alerts;
     if (t.throttled) line << "+" << t.throttled << "throttled";
     if (t.suppressed) line << "+" << t.suppressed << "excepted";
     if (t.building_block) line << "+" << t.building_block << "building_block";
+    if (t.expired) line << "+" << t.expired << "expired";
+    if (t.evicted) line << "+" << t.evicted << "evicted";
   }
   sinks::status(LOG_INFO, line.str());
 }
@@ -371,7 +388,9 @@ int Plugin::run() {
     // fed next with the current time. An event is released once it has
     // been held 200 ms, so alerts come within about 0.4 s: up to 20 ms in
     // the reader, 100 ms queued, 200-300 ms held.
-    pipeline_->idle(wall_ms());
+    const int64_t now = wall_ms();
+    pipeline_->idle(now);
+    detector_->advance_clock(now - kJoinClockLagMs);
     feed(chunks);
     if (!more) break;
   }

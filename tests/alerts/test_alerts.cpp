@@ -5,6 +5,7 @@
 #include "ecs/fields.h"
 #include "rules/rule_loader.h"
 #include "rules/ruleset.h"
+#include "support/hand_made.h"
 #include "util/json_value.h"
 
 using namespace auditeql;
@@ -41,14 +42,7 @@ ecs::Event cp_event(std::vector<std::string> args) {
   return e;
 }
 
-const util::JsonValue& at(const util::JsonValue& doc, std::initializer_list<const char*> path) {
-  const util::JsonValue* v = &doc;
-  for (const char* key : path) {
-    v = v->find(key);
-    if (!v) throw std::runtime_error(std::string("missing ") + key);
-  }
-  return *v;
-}
+const auto at = testing::json_at;
 
 }  // namespace
 

@@ -300,12 +300,12 @@ BOOST_AUTO_TEST_CASE(eql_check_compiles_the_query) {
 
   const auto sequence = run_command({kBinary, "eql", "--check", "--query", "sequence [process where true] [file where true]"});
   BOOST_TEST(sequence.exit_code == 0);
-  BOOST_TEST(sequence.out == "sequence\n");
+  BOOST_TEST(sequence.out == "sequence\nas a rule: evaluated as events arrive; can fire\n");
   BOOST_TEST(sequence.err.empty(), sequence.err);  // sequences are evaluated
 
   const auto event = run_command({kBinary, "eql", "--check", "--query", "process where process.name : \"cp*\""});
   BOOST_TEST(event.exit_code == 0);
-  BOOST_TEST(event.out == "event\n");
+  BOOST_TEST(event.out == "event\nas a rule: evaluated; can fire\n");
   BOOST_TEST(event.err.empty(), event.err);
 }
 

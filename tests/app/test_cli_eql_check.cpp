@@ -30,13 +30,13 @@ BOOST_AUTO_TEST_CASE(prints_index_and_verdict_per_event) {
 
 BOOST_AUTO_TEST_CASE(check_prints_the_query_kind) {
   const auto event = run_command({kBinary, "eql", "--check", "--query", "process where true"});
-  BOOST_TEST(event.out == "event\n");
+  BOOST_TEST(event.out == "event\nas a rule: evaluated; can fire\n");
   const auto seq = run_command({kBinary, "eql", "--check", "--query",
                                 "sequence by host.id with maxspan=1m [process where true] [file where true]"});
   BOOST_TEST(seq.exit_code == 0);
-  BOOST_TEST(seq.out == "sequence\n");
+  BOOST_TEST(seq.out.rfind("sequence\nas a rule: ", 0) == 0u, seq.out);
   const auto sample = run_command({kBinary, "eql", "--check", "--query", "sample by host.id [process where true] [file where true]"});
-  BOOST_TEST(sample.out == "sample\n");
+  BOOST_TEST(sample.out.rfind("sample\nas a rule: ", 0) == 0u, sample.out);
   // --check compiles sequences and samples: an invalid one is refused.
   const auto refused = run_command(
       {kBinary, "eql", "--check", "--query", "sequence [process where true] ![file where true] [file where true]"});

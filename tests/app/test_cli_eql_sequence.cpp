@@ -78,13 +78,29 @@ BOOST_AUTO_TEST_CASE(samples_print_events_in_filter_order) {
              "1 0\n1 2\n");
 }
 
-BOOST_AUTO_TEST_CASE(check_reports_the_kind_without_refusing) {
-  const auto seq = run_command({kBinary, "eql", "--check", "--query", "sequence by host.id with maxspan=1m "
+BOOST_AUTO_TEST_CASE(check_reports_the_kind_and_whether_auditeql_runs_it_as_a_rule) {
+  const auto seq = run_command({kBinary, "eql", "--check", "--query", "sequence by process.pid with maxspan=1m "
                                                                       "[process where true] ![file where true]"});
   BOOST_TEST(seq.exit_code == 0, seq.err);
-  BOOST_TEST(seq.out == "sequence\n");
-  const auto sample = run_command({kBinary, "eql", "--check", "--query", "sample by host.id [process where true] [file where true]"});
-  BOOST_TEST(sample.out == "sample\n");
+  BOOST_TEST(seq.out == "sequence\nas a rule: evaluated as events arrive; can fire\n");
+  const auto sample = run_command({kBinary, "eql", "--check", "--query", "sample by process.pid [process where true] [file where true]"});
+  BOOST_TEST(sample.out == "sample\nas a rule: evaluated as events arrive; can fire\n");
+  // Valid EQL that auditeql's events can never satisfy: said, not refused.
+  const auto registry = run_command({kBinary, "eql", "--check", "--query", "sequence by process.pid [process where true] [registry where true]"});
+  BOOST_TEST(registry.exit_code == 0, registry.err);
+  BOOST_TEST(registry.out ==
+             "sequence\nas a rule: loads, but cannot fire: needs registry events (stage 2)\n");
+  const auto thread = run_command({kBinary, "eql", "--check", "--query",
+                                   "sequence by process.thread.id [process where true] [file where true]"});
+  BOOST_TEST(thread.out == "sequence\nas a rule: loads, but cannot fire: needs process.thread.id to join on (stage 1)\n");
+  const auto without = run_command({kBinary, "eql", "--check", "--query",
+                                    "sample by process.pid [process where process.thread.id != 1] [file where true]"});
+  BOOST_TEST(without.out ==
+             "sample\nas a rule: evaluated as events arrive; can fire, but loses exclusions (never has process.thread.id)\n");
+  // The identity fields Elastic's rules join on are set on every event.
+  const auto identity = run_command({kBinary, "eql", "--check", "--query",
+                                     "sequence by host.id, process.entity_id [process where true] [file where true]"});
+  BOOST_TEST(identity.out == "sequence\nas a rule: evaluated as events arrive; can fire\n");
 }
 
 BOOST_AUTO_TEST_CASE(events_without_a_usable_timestamp_are_reported_and_left_out) {

@@ -80,6 +80,46 @@ BOOST_AUTO_TEST_CASE(every_alert_of_the_captured_logs_conforms) {
   BOOST_TEST(alerts >= 20u);
 }
 
+BOOST_AUTO_TEST_CASE(every_alert_of_a_sequence_or_sample_rule_conforms) {
+  // Rules written for the test that fire on the captured attacks: an exec
+  // and a file creation by the same process, in order and in any order.
+  testing::TempDir dir;
+  dir.write("rules/sequence.yaml", R"(id: 4c0e7a1e-0000-4000-8000-0000000ec5e1
+name: Exec Then Creation
+severity: medium
+risk_score: 47
+query: |
+  sequence by host.id, process.entity_id with maxspan=30s
+    [process where event.type == "start" and event.action == "exec"]
+    [file where event.type == "creation"]
+)");
+  dir.write("rules/sample.yaml", R"(id: 4c0e7a1e-0000-4000-8000-0000000ec5e2
+name: Exec And Creation
+severity: medium
+risk_score: 47
+query: |
+  sample by host.id, process.entity_id
+    [process where event.type == "start"]
+    [file where event.type == "creation"]
+)");
+  size_t sequences = 0, samples = 0;
+  for (const auto& log : captured_logs()) {
+    const auto r = run_command({kBinary, "replay", "--rules", dir.str() + "/rules", log});
+    BOOST_TEST(r.exit_code == 0, log << ": " << r.err);
+    check_documents(r.out, log);
+    for (const auto& line : testing::lines_of(r.out)) {
+      const auto doc = util::parse_json(line);
+      const auto* own = doc.find("auditeql");
+      if (own == nullptr) continue;
+      if (const auto* s = own->find("sequence"); s != nullptr && !s->find("events")->as_array().empty()) ++sequences;
+      if (const auto* s = own->find("sample"); s != nullptr && !s->find("events")->as_array().empty()) ++samples;
+    }
+  }
+  BOOST_TEST_MESSAGE(sequences << " sequence and " << samples << " sample alerts checked");
+  BOOST_TEST(sequences >= 1u);
+  BOOST_TEST(samples >= 1u);
+}
+
 BOOST_AUTO_TEST_CASE(the_fields_command_lists_the_registry) {
   const auto r = run_command({kBinary, "fields"});
   BOOST_TEST(r.exit_code == 0, r.err);
@@ -102,6 +142,19 @@ BOOST_AUTO_TEST_CASE(the_checker_finds_what_does_not_conform) {
   BOOST_TEST(problems(R"({"@timestamp":"2026-11-23T06:05:18.753Z","ecs":{"version":"9.0.0"},"event":{"type":["exec"]}})")
                  .size() == 1u);                                                                        // not allowed
   BOOST_TEST(problems(R"({"@timestamp":"2026-11-23T06:05:18.753Z"})").size() == 1u);                  // no ecs.version
+  // The events a sequence alert lists are ECS documents too.
+  const auto listed = [&](const char* event) {
+    return problems((std::string(R"({"@timestamp":"2026-11-23T06:05:18.753Z","ecs":{"version":"9.0.0"},)") +
+                     R"("auditeql":{"sequence":{"event_count":1,"events":[)" + event + "]}}}")
+                        .c_str());
+  };
+  BOOST_TEST(listed(R"({"process":{"pid":7},"event":{"category":["process"]}})").empty());
+  const auto wrong = listed(R"({"process":{"pid":"7"},"event":{"category":"process"}})");
+  BOOST_REQUIRE(wrong.size() == 2u);
+  BOOST_TEST(wrong[0] == "auditeql.sequence.events[0].process.pid: a long field holds a non-number", wrong[0]);
+  BOOST_TEST(wrong[1] == "auditeql.sequence.events[0].event.category: ECS normalizes it to an array, written as a "
+                         "single value",
+             wrong[1]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

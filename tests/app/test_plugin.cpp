@@ -360,4 +360,58 @@ BOOST_AUTO_TEST_CASE(sighup_applies_every_configuration_key) {
   BOOST_TEST(before.find("host")->find("id")->as_string() == after.find("host")->find("id")->as_string());
 }
 
+BOOST_AUTO_TEST_CASE(live_sequences_complete_and_expire_by_the_wall_clock_without_more_input) {
+  PluginSetup setup;
+  // Alerts once a dropper's file creation has had no cleanup for 1 s: only
+  // the clock can tell, since no later event comes.
+  setup.dir.write("rules.d/seq.yaml", R"(id: 5e9e0000-0000-4000-8000-000000000001
+name: Dropper Without Cleanup
+severity: high
+query: |
+  sequence by process.pid with maxspan=1s
+    [process where process.name == "dropper"]
+    [file where true]
+    ![process where process.name == "cleanup"]
+)");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  plugin.write(shell(now));
+  for (const int pid : {500, 600}) {  // 600 never writes: its sequence expires
+    plugin.write(testing::exec_records({.serial = static_cast<uint64_t>(pid), .ms = now + 10, .pid = pid, .ppid = 1,
+                                        .exe = "/tmp/dropper", .argv = {"dropper"}, .path0 = "/tmp/dropper"}) +
+                 "type=EOE " + testing::stamp(now + 10, pid) + "\n");
+  }
+  testing::CreateSpec create;
+  create.serial = 501;
+  create.ms = now + 20;
+  create.pid = 500;
+  create.ppid = 1;
+  create.exe = "/tmp/dropper";
+  create.parent_name = "/usr/lib/dracut/modules.d/";
+  create.name = "/usr/lib/dracut/modules.d/95x";
+  create.inode = 77;
+  plugin.write(testing::create_records(create) + "type=EOE " + testing::stamp(now + 20, 501) + "\n");
+  // The Dracut Module Creation alert comes at once; the sequence's once its
+  // trailing stage's time and the clock's lag (5 s) have passed.
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 1; }), setup.log());
+  BOOST_TEST(eventually([&] { return setup.alert_count() == 2; }, 12s), setup.log());
+  const auto lines = setup.alert_lines(false);
+  BOOST_REQUIRE(lines.size() == 2u);
+  BOOST_TEST(lines[1].find("\"name\":\"Dropper Without Cleanup\"") != std::string::npos, lines[1]);
+  // Its top-level fields are the last event's (the file creation).
+  const util::JsonValue alert = util::parse_json(lines[1]);
+  const util::JsonValue* auditd = alert.find("auditd");
+  BOOST_REQUIRE(auditd != nullptr);
+  BOOST_TEST(auditd->find("key")->as_string() == "bp_dracut");
+  BOOST_TEST(auditd->find("sequence")->as_int() == 501);
+  plugin.signal(SIGUSR1);
+  BOOST_TEST(eventually([&] { return setup.log().find("statistics: ") != std::string::npos; }), setup.log());
+  const std::string log = setup.log();
+  BOOST_TEST(log.find(" join_rules=1 join_completed=1 join_expired=1 join_evicted=0 ") != std::string::npos, log);
+  BOOST_TEST(log.find("rule[Dropper Without Cleanup]=1+1expired") != std::string::npos, log);
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(5s) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,7 +6,9 @@
 # Starts a private auditd (`auditd -f -c <tmp>/conf`) whose plugins.d runs the
 # binary under test, loads the project's audit rules, runs five
 # boot-persistence techniques and two benign look-alikes on this machine, and
-# checks what arrives in SYSLOG: the alerts (ident auditeql, facility
+# a sequence rule written for the test (an exec, then a file creation by the
+# same process.entity_id within its maxspan; the same activity spread beyond
+# the maxspan must not alert), and checks what arrives in SYSLOG: the alerts (ident auditeql, facility
 # authpriv, priority notice for these low-severity rules, one JSON object per
 # line), the SIGHUP reload diagnostics and the SIGUSR1 statistics (facility
 # daemon). Then it kills the plugin twice so that auditd restarts it, first
@@ -62,6 +64,12 @@ RULE_UNMKINITRAMFS=c5fc788c-7576-4a02-b3d6-d2c016eb85a6
 RULE_MANUAL_DRACUT=834ee026-f9f9-4ec7-b5e0-7fbfe84765f4
 CANARY_ID=e2e00000-0000-4000-8000-00000000ca11
 CANARY_TAG=e2ecanary
+# The test's sequence rule: a program in the test's bin directory that,
+# within 2 s of its exec, creates a file in /boot itself (the same
+# process.entity_id on the same host.id).
+RULE_SEQUENCE=e2e00000-0000-4000-8000-0000000005e9
+SEQUENCE_MAXSPAN_S=2
+RULES_RUNNING=7   # the five, the canary, the sequence rule
 DRACUT_MODULES=/usr/lib/dracut/modules.d
 
 # ----------------------------------------------------------------------------
@@ -688,6 +696,22 @@ max_signals: 1000
 query: |
   process where event.type == "start" and process.args : "*$CANARY_TAG*"
 EOF
+cat > "$T/rules.d/e2e-sequence.yaml" << EOF
+# Test-only sequence rule, in the style of Elastic's: an exec followed within
+# $SEQUENCE_MAXSPAN_S s by a file creation of the same process, joined on the
+# identity fields Elastic's rules join on.
+id: $RULE_SEQUENCE
+name: E2E Exec Then Boot File
+description: auditeql end-to-end test of sequence rules.
+ruleset: e2e
+severity: low
+risk_score: 21
+query: |
+  sequence by host.id, process.entity_id with maxspan=${SEQUENCE_MAXSPAN_S}s
+    [process where host.os.type == "linux" and event.type == "start" and event.action == "exec" and
+     process.executable : "$T/bin/e2e-seq-*"]
+    [file where host.os.type == "linux" and event.type == "creation" and file.path : "/boot/auditeql-e2e-*"]
+EOF
 cat > "$T/auditeql.yaml" << EOF
 rule_directories: [$SHIPPED, $T/rules.d]
 exception_directories: [$T/exceptions.d]
@@ -695,8 +719,9 @@ syslog_facility: authpriv
 alert_file: $T/out/alerts.ndjson
 EOF
 chmod 0644 "$T/auditeql.yaml" "$T/rules.d"/*.yaml
-if "$BIN" check --config "$T/auditeql.yaml" > "$T/out/check.out" 2>&1 && grep -q "rules: 6 enabled" "$T/out/check.out"; then
-  pass "auditeql check accepts the test configuration (5 rules + canary)"
+if "$BIN" check --config "$T/auditeql.yaml" > "$T/out/check.out" 2>&1 && grep -q "rules: $RULES_RUNNING enabled" "$T/out/check.out" \
+   && grep -q "E2E Exec Then Boot File  \[sequence of 2 stages, maxspan 2000 ms" "$T/out/check.out"; then
+  pass "auditeql check accepts the test configuration (5 rules + canary + sequence)"
 else
   sed 's/^/   /' "$T/out/check.out"
   abort "auditeql check rejects the test configuration"
@@ -854,7 +879,7 @@ if [ -z "$PLUGIN_PID" ]; then
   abort "auditd started no plugin child running $BIN within 5 s (auditd skips a plugin silently when its conf or binary is rejected)"
 fi
 if wait_status 0 'started: ([0-9]+) rules' 10; then
-  check "plugin (pid $PLUGIN_PID) started: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = 6 ]
+  check "plugin (pid $PLUGIN_PID) started: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = "$RULES_RUNNING" ]
   check "plugin status lines go to facility daemon (got ${ST_FS})" is_daemon "$ST_FS"
 else
   sed 's/^/   plugin stderr: /' "$T/out/auditd.stderr" | tail -n 10
@@ -970,6 +995,39 @@ attack manual-dracut "$M_E" "$RULE_MANUAL_DRACUT" 1 \
   "process.name == \"dracut\" and process.executable == \"$T/bin/dracut\" and process.parent.executable == \"$SCRIPT\" and process.parent.name == \"$(basename "$SCRIPT")\"" \
   "$SCRIPT"
 
+log "-- f. sequence: an exec, then a file creation in /boot by the same process within ${SEQUENCE_MAXSPAN_S} s"
+# sequence_program MARKER DELAY_S: SEQ_PROGRAM, a program of the sequence
+# rule that DELAY_S seconds after its exec creates BOOT_TARGET itself (a
+# shell redirection, no cp: the creation's process is the one exec'd)
+sequence_program() {
+  BOOT_TARGET=/boot/auditeql-e2e-$1
+  SEQ_PROGRAM=$T/bin/e2e-seq-$1
+  CREATED_PATHS+=("$BOOT_TARGET")
+  save_state
+  printf '#!/bin/bash\nsleep %s\nprintf x > %s\nexit 0\n' "$2" "'$BOOT_TARGET'" > "$SEQ_PROGRAM"
+  chmod 0755 "$SEQ_PROGRAM"
+}
+rand_hex
+M_F=f$RAND
+sequence_program "$M_F" 0
+attack sequence "$M_F" "$RULE_SEQUENCE" 1 \
+  "file.path == \"$BOOT_TARGET\" and process.executable == \"$SEQ_PROGRAM\" and auditeql.sequence.event_count == 2" \
+  "$SEQ_PROGRAM"
+if [ -s "$T/json/sequence.ndjson" ]; then
+  # The match's events: the exec, then the creation, of one process.entity_id
+  # (the alert's own, and its join key with this host's id).
+  listed=$(perl -MJSON::PP -ne '$a = decode_json($_); $e = $a->{auditeql}{sequence}{events};
+    $id = $a->{process}{entity_id} // ""; $key = join(",", @{$a->{auditeql}{sequence}{join_key}});
+    print join(" ", scalar(@$e), $e->[0]{event}{action}, $e->[0]{process}{executable}, $e->[1]{event}{action},
+      $e->[1]{file}{path}, $id =~ /^[0-9a-f]{32}$/ && $e->[0]{process}{entity_id} eq $id &&
+      $e->[1]{process}{entity_id} eq $id ? "same-entity" : "other-entity",
+      $key eq $a->{host}{id} . "," . $id ? "keyed" : "key $key"), "\n"' \
+    "$T/json/sequence.ndjson" 2>&1)
+  check "sequence: the alert lists the exec and the creation of one entity, its join key host.id and process.entity_id ($listed)" \
+    [ "$listed" = "2 exec $SEQ_PROGRAM creation $BOOT_TARGET same-entity keyed" ]
+fi
+rm -f "$BOOT_TARGET"
+
 # ----------------------------------------------------------------------------
 step "benign look-alikes"
 log "-- a. cp into /boot by a script named update-initramfs (16 characters; comm is cut to 15)"
@@ -994,6 +1052,13 @@ benign mkinitramfs-cpio "$M_BB" \
   "process.name == \"cpio\" and process.parent.name == \"mkinitramfs\" and process.parent.executable == \"$T/bin/mkinitramfs\"" \
   "$T/bin/mkinitramfs"
 
+log "-- c. the same sequence spread beyond its maxspan (the creation $((SEQUENCE_MAXSPAN_S + 1)) s after the exec)"
+rand_hex
+M_BC=z$RAND$CANARY_TAG
+sequence_program "$M_BC" $((SEQUENCE_MAXSPAN_S + 1))
+benign sequence-beyond-maxspan "$M_BC" "process.executable == \"$SEQ_PROGRAM\"" "$SEQ_PROGRAM"
+rm -f "$BOOT_TARGET"
+
 # ----------------------------------------------------------------------------
 step "SIGHUP with a broken exception file"
 cat > "$T/exceptions.d/broken.yaml" << EOF
@@ -1015,7 +1080,7 @@ else
   fail "no syslog line naming broken.yaml within 5 s of SIGHUP"
 fi
 if wait_status "$from" 'reload failed: keeping the previous ([0-9]+) rules' 5; then
-  check "plugin keeps the previous rules: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = 6 ]
+  check "plugin keeps the previous rules: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = "$RULES_RUNNING" ]
 else
   fail "no 'reload failed: keeping the previous ... rules' line within 5 s of SIGHUP"
 fi
@@ -1045,7 +1110,7 @@ chmod 0644 "$T/exceptions.d/e2e.yaml"
 from=${#A_MSG[@]}
 kill -HUP "$PLUGIN_PID"
 if wait_status "$from" 'reloaded .*: ([0-9]+) rules' 5; then
-  check "reload succeeded: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = 6 ]
+  check "reload succeeded: '$ST_MSG'" [ "${BASH_REMATCH[1]}" = "$RULES_RUNNING" ]
 else
   fail "no 'reloaded ...' line within 5 s of SIGHUP"
   wait_status "$from" '.' 0 && info "plugin said: $ST_MSG"
@@ -1073,6 +1138,8 @@ if wait_status "$from" '^statistics: records=[0-9]+ ' 5; then
   check "statistics alerts=$n_stats equals the alerts syslog received ($n_syslog)" [ "$n_stats" = "$n_syslog" ]
   check "statistics show the exception at work (Boot File Copy +1excepted)" \
     matches "$ST_MSG" 'rule\[Boot File Copy\]=[0-9]+(\+[0-9]+throttled)?\+1excepted' 
+  check "statistics count the sequence past its maxspan as expired (E2E Exec Then Boot File =1+1expired)" \
+    matches "$ST_MSG" 'rule\[E2E Exec Then Boot File\]=1\+1expired( |$)' 
 else
   fail "no 'statistics: records=...' line in syslog within 5 s of SIGUSR1"
 fi
@@ -1094,7 +1161,7 @@ rm -f "$REFUSED_RULE"
 from=${#A_MSG[@]}
 kill -HUP "$PLUGIN_PID"
 if wait_status "$from" 'reloaded .*: ([0-9]+) rules' 5; then
-  check "reload succeeded with all 6 rules: '$(printf '%.120s' "$ST_MSG")'" [ "${BASH_REMATCH[1]}" = 6 ]
+  check "reload succeeded with all $RULES_RUNNING rules: '$(printf '%.120s' "$ST_MSG")'" [ "${BASH_REMATCH[1]}" = "$RULES_RUNNING" ]
   from=$((ST_IDX + 1))   # one may have come between the signal and the reload
 else
   fail "no 'reloaded ...' line within 5 s of SIGHUP"

@@ -7,6 +7,7 @@
 #include "rules/rule_loader.h"
 #include "rules/ruleset.h"
 #include "support/corpus.h"
+#include "support/hand_made.h"
 #include "util/json_value.h"
 
 using namespace auditeql;
@@ -29,13 +30,7 @@ ecs::Event cpio_event(const std::string& parent_executable) {
   return e;
 }
 
-rules::RuleDefinition rule(std::string id, std::string query) {
-  rules::RuleDefinition r;
-  r.id = id;
-  r.name = id;
-  r.query = std::move(query);
-  return r;
-}
+const auto rule = testing::rule_definition;
 
 std::vector<std::string> matching(rules::Ruleset& set, const ecs::Event& e) {
   std::vector<std::string> ids;

@@ -1,9 +1,11 @@
 // Loads a snapshot of Elastic's detection-rules repository the way a
 // rule_directories entry naming a checkout does, and fails unless every TOML
-// file in it loads without error as exactly one rule. Prints the totals:
+// file in it loads without error as exactly one rule and every rule that
+// runs here compiles (sequences and samples included). Prints the totals:
 // rules that run (and how many are building blocks), rules that do not run
-// and why, and what compiling the runnable ones reports (not a failure here:
-// sequences, for one, are another issue's work).
+// and why, and what compiling the runnable ones reports, with whether each
+// can fire on auditeql's events (not a failure here: a rule may need what no
+// auditd sensor sees).
 //
 //   elastic_rules_snapshot DIR     exit 0 loaded, 1 not, 77 no snapshot (skipped)
 #include <cstdio>
@@ -77,9 +79,11 @@ int main(int argc, char** argv) {
   for (const auto& item : compile_d.all()) ++compile_problems[reason(item.message)];
   size_t reading_unset = 0;
   std::map<std::string, size_t> reach;  // verdict (and what a rule that cannot fire needs) -> rules
+  size_t join_reach[3] = {0, 0, 0};     // sequence and sample rules, by verdict
   for (size_t i = 0; i < set.size(); ++i) {
     const auto& r = set.rule(i).reach;
     reading_unset += r.never_set.empty() ? 0 : 1;
+    if (set.rule(i).is_join()) ++join_reach[static_cast<size_t>(r.verdict)];
     switch (r.verdict) {
       case rules::RuleReach::Verdict::CanFire: ++reach["can fire"]; break;
       case rules::RuleReach::Verdict::LosesExclusions: ++reach["can fire, but loses exclusions"]; break;
@@ -104,11 +108,19 @@ int main(int argc, char** argv) {
             << "compiled: " << set.size() << " of " << runs << " (" << reading_unset
             << " read fields auditeql never sets)\n";
   for (const auto& [verdict, n] : reach) std::cout << "  " << n << " " << verdict << "\n";
+  std::cout << "sequence and sample rules: " << join_reach[0] + join_reach[1] + join_reach[2] << " ("
+            << join_reach[0] << " can fire, " << join_reach[1] << " lose exclusions, " << join_reach[2]
+            << " cannot fire)\n";
   for (const auto& [why, n] : compile_problems) std::cout << "  " << n << " x " << why << "\n";
 
-  const bool ok = !load_d.has_errors() && loaded.files.size() == files && loaded.rules.size() == files &&
-                  ids.size() == files;
+  const bool loads = !load_d.has_errors() && loaded.files.size() == files && loaded.rules.size() == files &&
+                     ids.size() == files;
+  const bool compiles = !compile_d.has_errors() && set.size() + set.disabled().size() == runs;
   if (!load_d.all().empty()) std::cout << load_d.format();
-  std::cout << (ok ? "OK: every file loads\n" : "FAILED: not every file loads as one rule\n");
+  if (compile_d.has_errors()) std::cout << compile_d.format();
+  const bool ok = loads && compiles;
+  std::cout << (ok ? "OK: every file loads and every rule that runs compiles\n"
+                   : !loads ? "FAILED: not every file loads as one rule\n"
+                            : "FAILED: not every rule that runs compiles\n");
   return ok ? 0 : 1;
 }

@@ -4,7 +4,10 @@
 // (auditd.*, auditeql.*) or one of the alert's own auditeql.* fields; its
 // JSON type fits the field's type; a field ECS normalizes to an array is an
 // array; an enumerated field (event.kind, event.category, event.type...)
-// holds allowed values. No Boost: the fuzz targets use it too.
+// holds allowed values. The events a sequence or sample alert lists are
+// documents of their own, checked the same way. No Boost: the fuzz targets
+// use it too.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,34 +88,54 @@ inline std::string check_value(const std::string& name, const Expected& e, const
   return "";
 }
 
+inline bool lists_events(const std::string& path) {
+  const auto lists = alerts::event_list_fields();
+  return std::find(lists.begin(), lists.end(), path) != lists.end();
+}
+
+// `shown`: where the node is, for messages (the path inside a listed event
+// is the field's name, its place in the alert is longer).
 inline void check_node(const std::string& path, const util::JsonValue& node, std::span<const alerts::OwnField> extra,
-                       std::vector<std::string>& problems) {
+                       std::vector<std::string>& problems, const std::string& shown_prefix = "") {
   using T = util::JsonValue::Type;
   Expected e{};
   const bool known = !path.empty() && find_expected(path, extra, e);
-  if (node.type() == T::Object && !(known && (e.type == ecs::FieldType::Object || e.type == ecs::FieldType::Flattened ||
-                                              e.type == ecs::FieldType::Nested))) {
-    for (const auto& member : node.as_object()) {
-      check_node(path.empty() ? member.key : path + "." + member.key, member.value, extra, problems);
+  if (known && node.type() == T::Array && lists_events(path)) {
+    for (size_t i = 0; i < node.as_array().size(); ++i) {
+      const util::JsonValue& item = node.as_array()[i];
+      const std::string at = shown_prefix + path + "[" + std::to_string(i) + "]";
+      if (item.type() != T::Object) {
+        problems.push_back(at + ": a listed event is not an object");
+        continue;
+      }
+      for (const auto& member : item.as_object()) check_node(member.key, member.value, {}, problems, at + ".");
     }
     return;
   }
+  if (node.type() == T::Object && !(known && (e.type == ecs::FieldType::Object || e.type == ecs::FieldType::Flattened ||
+                                              e.type == ecs::FieldType::Nested))) {
+    for (const auto& member : node.as_object()) {
+      check_node(path.empty() ? member.key : path + "." + member.key, member.value, extra, problems, shown_prefix);
+    }
+    return;
+  }
+  const std::string shown = shown_prefix + path;
   if (!known) {
-    problems.push_back(path + ": not an ECS field, nor one of auditeql's");
+    problems.push_back(shown + ": not an ECS field, nor one of auditeql's");
     return;
   }
   if (node.type() == T::Array) {
     for (const auto& item : node.as_array()) {
-      if (auto p = check_value(path, e, item); !p.empty()) problems.push_back(std::move(p));
+      if (auto p = check_value(shown, e, item); !p.empty()) problems.push_back(std::move(p));
     }
     return;
   }
-  if (e.array) problems.push_back(path + ": ECS normalizes it to an array, written as a single value");
+  if (e.array) problems.push_back(shown + ": ECS normalizes it to an array, written as a single value");
   if (node.type() == T::Null) {
-    problems.push_back(path + ": null instead of leaving the field out");
+    problems.push_back(shown + ": null instead of leaving the field out");
     return;
   }
-  if (auto p = check_value(path, e, node); !p.empty()) problems.push_back(std::move(p));
+  if (auto p = check_value(shown, e, node); !p.empty()) problems.push_back(std::move(p));
 }
 
 }  // namespace conformance_detail
