@@ -8,8 +8,8 @@
 #
 # The configuration is the README's one-line change (rule_directories: the
 # shipped rules, then CHECKOUT's root), with building-block alerts shown so
-# that every match counts. Files of the checkout that do not load (on a build
-# that cannot run sequences yet, the sequence and sample rules) are left out
+# that every match counts. Files of the checkout that do not load (on an
+# older build, the sequence and sample rules) are left out
 # and listed. Every benign_* scenario of tests/fixtures/scenarios is replayed,
 # then a storm of N events from auditeql-loggen (seed 1, default 200000).
 # For each input: the alerts per rule, and the matches throttling dropped.
