@@ -73,7 +73,7 @@ log "building the package in $deb_build"
 start=$(date +%s)
 if ! { cmake -S "$src" -B "$deb_build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
 		-DAUDITEQL_BUILD_TESTS=OFF &&
-	cmake --build "$deb_build" -j "$(nproc 2>/dev/null || echo 2)" &&
+	cmake --build "$deb_build" -j "$(nproc 2>/dev/null || echo 2)" --target auditeql auditeql_man_pages &&
 	rm -f "$deb_build"/auditeql_*.deb &&
 	(cd "$deb_build" && cpack -G DEB); } >"$work/build.log" 2>&1; then
 	tail -40 "$work/build.log"
