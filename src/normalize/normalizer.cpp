@@ -41,6 +41,14 @@ void learn(ProcessEntry& entry, const AuditEvent& ev) {
   entry.interactive = ev.tty.empty() ? 0 : 1;
 }
 
+// A process known only from an event at `time_ms`: a fork record stamped
+// earlier that comes later keeps the identity its events already carry.
+ProcessEntry first_seen(int64_t time_ms) {
+  ProcessEntry entry;
+  entry.since_ms = time_ms;
+  return entry;
+}
+
 int32_t descriptor(uint64_t arg) { return static_cast<int32_t>(arg & 0xffffffffu); }
 
 std::string_view transport_name(SocketInfo::Transport t) {
@@ -121,7 +129,7 @@ void Normalizer::process(AuditEvent& ev) {
   }
 }
 
-ProcessEntry* Normalizer::find_process(int64_t pid) {
+ProcessEntry* Normalizer::find_process(int64_t pid, int64_t seen_ms) {
   if (pid < 0) return nullptr;
   ProcessEntry* entry = processes_.find(pid);
   // Entries read from /proc are checked against pid reuse; those learned
@@ -130,6 +138,7 @@ ProcessEntry* Normalizer::find_process(int64_t pid) {
   ProcessEntry looked_up;
   if (source_ != nullptr && source_->lookup(pid, looked_up)) {
     ++stats_.proc_lookups;
+    looked_up.since_ms = seen_ms;
     return &processes_.put(pid, std::move(looked_up));
   }
   return entry;
@@ -197,8 +206,8 @@ void Normalizer::ensure_identity(int64_t pid, ProcessEntry& entry, const AuditEv
 }
 
 ProcessEntry& Normalizer::process_of(const AuditEvent& ev) {
-  ProcessEntry* entry = find_process(ev.pid);
-  if (entry == nullptr) entry = &processes_.put(ev.pid, ProcessEntry{});
+  ProcessEntry* entry = find_process(ev.pid, ev.time_ms);
+  if (entry == nullptr) entry = &processes_.put(ev.pid, first_seen(ev.time_ms));
   if (!entry->image && !ev.exe.empty()) {
     // Started before anything was recorded (or known so far only as someone's
     // parent): exe= is the best evidence left.
@@ -258,9 +267,9 @@ void Normalizer::fill_record(const AuditEvent& ev, EventKind kind, ecs::Event& o
 
 void Normalizer::fill_parent(const AuditEvent& ev, ecs::Event& out) {
   if (ev.ppid <= 0) return;
-  ProcessEntry* parent = find_process(ev.ppid);
+  ProcessEntry* parent = find_process(ev.ppid, ev.time_ms);
   // Unknown: still one process, whose children share its identity.
-  if (parent == nullptr) parent = &processes_.put(ev.ppid, ProcessEntry{});
+  if (parent == nullptr) parent = &processes_.put(ev.ppid, first_seen(ev.time_ms));
   ensure_identity(ev.ppid, *parent, ev);
   out.parent = parent->parent_image();
   out.parent_entity_id = parent->entity;

@@ -120,8 +120,9 @@ class Normalizer {
   PathOrigin resolve_created_path(const events::AuditEvent& ev, size_t item, std::string& path);
   PathOrigin resolve_removed_path(const events::AuditEvent& ev, size_t item, std::string& path, bool allow_inferred);
 
-  // The table's entry for pid, from /proc (live) when the table lacks it; null when unknown.
-  ProcessEntry* find_process(int64_t pid);
+  // The table's entry for pid, from /proc (live) when the table lacks it
+  // (first seen at `seen_ms`); null when unknown.
+  ProcessEntry* find_process(int64_t pid, int64_t seen_ms);
   // The entry of the process an event belongs to, made when the table has
   // none (a process seen without its fork or exec), with an identity.
   ProcessEntry& process_of(const events::AuditEvent& ev);
