@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "util/boot_persistence_keys.h"
 #include "util/path.h"
 
 namespace auditeql::normalize {
@@ -64,19 +65,22 @@ std::string_view ip_version(const events::SocketAddress& a) {
   return a.family == events::SocketFamily::Inet || a.v4_mapped ? "ipv4" : "ipv6";
 }
 
-// Whether Elastic Defend reports what this syscall made as a file creation.
-// Its Linux sensor reports a creation when an open created the file (the
-// probe on do_filp_open that tests FMODE_CREATED, elastic/ebpf
+// Whether what this event's syscall made is reported as a file creation.
+// Elastic Defend's Linux sensor reports a creation when an open created the
+// file (the probe on do_filp_open that tests FMODE_CREATED, elastic/ebpf
 // GPL/Events/File/Probe.bpf.c): a hard link, a symbolic link (`systemctl
 // enable`, update-rc.d, dpkg's own .dpkg-new links) or a device node is no
-// file event for it. Directories are kept although Defend does not report
-// mkdir either: the shipped Dracut Module Creation results count a module's
-// directory as its creation.
-bool reported_as_creation(SyscallKind k) {
-  switch (k) {
+// file event for it, and auditeql follows it, except under the boot-persistence
+// bundle's own watches: a link planted in /boot or in the dracut module tree
+// (`ln -s /tmp/evil /usr/lib/dracut/modules.d/99evil`) is a persistence the
+// shipped rules must keep catching. Directories are kept although Defend does
+// not report mkdir either: the shipped Dracut Module Creation results count a
+// module's directory as its creation.
+bool reported_as_creation(const AuditEvent& ev) {
+  switch (ev.syscall_kind) {
     case SyscallKind::Link: case SyscallKind::Linkat: case SyscallKind::Symlink: case SyscallKind::Symlinkat:
     case SyscallKind::Mknod: case SyscallKind::Mknodat:
-      return false;
+      return util::is_boot_persistence_watch_key(ev.key);
     default:
       return true;
   }
@@ -441,7 +445,7 @@ Normalizer::PathOrigin Normalizer::resolve_removed_path(const AuditEvent& ev, si
 void Normalizer::on_file(const AuditEvent& ev, EventKind kind) {
   ecs::Event& out = scratch_;
   fill_event(ev, kind, out);
-  if (kind == EventKind::FileCreation && !reported_as_creation(ev.syscall_kind)) {
+  if (kind == EventKind::FileCreation && !reported_as_creation(ev)) {
     ++stats_.links_not_reported;  // still one of the process's events: its ids are learned
     return;
   }
