@@ -306,6 +306,7 @@ void Plugin::start_pipeline() {
   normalize::PipelineOptions options =
       pipeline_options(host_name_, host_id_, config_.process_table_size, config_.inode_map_size);
   options.order.max_hold_ms = 200;
+  options.normalizer.first_node_is_local = true;  // auditd's node= of this host, however it is spelled
   // An event whose records stopped coming is completed after a second of
   // silence, not auditd.conf's end_of_event_timeout.
   auparse_set_eoe_timeout(1);

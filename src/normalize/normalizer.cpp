@@ -102,6 +102,7 @@ Normalizer::Normalizer(NormalizerOptions options, Handler on_event)
 
 void Normalizer::process(AuditEvent& ev) {
   using events::EventClass;
+  if (options_.first_node_is_local && local_node_.empty() && !ev.node.empty()) local_node_ = ev.node;
   switch (ev.event_class) {
     case EventClass::Exec: on_exec(ev); break;
     case EventClass::Fork: on_fork(ev); break;
@@ -164,7 +165,7 @@ std::string Normalizer::executable_of(const AuditEvent& ev) const {
 }
 
 const std::string& Normalizer::host_id_of(const AuditEvent& ev) const {
-  if (!ev.node.empty() && ev.node != options_.host_name) return ev.node;
+  if (!ev.node.empty() && ev.node != options_.host_name && ev.node != local_node_) return ev.node;
   return options_.host_id.empty() ? options_.host_name : options_.host_id;
 }
 

@@ -31,6 +31,10 @@ struct NormalizerOptions {
   // /etc/machine-id. Empty: host_name stands for it. Records of other nodes
   // get their node name.
   std::string host_id;
+  // Live (the plugin): the first node= name of the stream is this host's too,
+  // whatever auditd's name_format made of it (fqdn, user, numeric). Replay
+  // leaves it off: a log may come from anywhere.
+  bool first_node_is_local = false;
   // Audit key -> watched directories, for directory-fd names in directories
   // the log never names. Empty: such names stay relative.
   WatchedDirectories watched;
@@ -140,6 +144,7 @@ class Normalizer {
   void deliver(ecs::Event& out);
 
   NormalizerOptions options_;
+  std::string local_node_;  // the first node= name, with first_node_is_local
   Handler on_event_;
   ProcessSource* source_ = nullptr;
   ProcessTable processes_;

@@ -191,6 +191,16 @@ BOOST_AUTO_TEST_CASE(host_id_comes_from_node_or_the_option) {
   normalize::PipelineOptions unnamed;
   unnamed.normalizer.host_name = "h9";
   BOOST_TEST(run_pipeline(exec(1, 10, ""), unnamed).events[0].host_id == "h9");
+  // Live, the first node= is this host however auditd spells it (name_format
+  // fqdn here); the others are other hosts. Replay (above) keeps node names.
+  options.normalizer.first_node_is_local = true;
+  const auto live = run_pipeline(exec(1, 10, "web1.example.com") + exec(2, 11, "db7") + exec(3, 12, "web1.example.com"),
+                                 options);
+  BOOST_REQUIRE(live.events.size() == 3u);
+  BOOST_TEST(live.events[0].host_id == "0123456789abcdef0123456789abcdef");
+  BOOST_TEST(live.events[1].host_id == "db7");
+  BOOST_TEST(live.events[2].host_id == "0123456789abcdef0123456789abcdef");
+  BOOST_TEST(live.events[2].host_name == "web1.example.com");
 }
 
 // The clone record is written when clone() returns in the parent: after a
