@@ -52,6 +52,18 @@ ProcessEntry first_seen(int64_t time_ms) {
 
 int32_t descriptor(uint64_t arg) { return static_cast<int32_t>(arg & 0xffffffffu); }
 
+// The socket entry of `fd`, made when there is none (the oldest makes way when
+// the process has too many).
+SocketInfo& socket_slot(ProcessEntry& entry, int32_t fd) {
+  SocketList& sockets = writable_sockets(entry);
+  auto it = std::find_if(sockets.begin(), sockets.end(), [&](const SocketInfo& s) { return s.fd == fd; });
+  if (it != sockets.end()) return *it;
+  if (sockets.size() >= kMaxSocketsPerProcess) sockets.erase(sockets.begin());
+  SocketInfo& made = sockets.emplace_back();
+  made.fd = fd;
+  return made;
+}
+
 std::string_view transport_name(SocketInfo::Transport t) {
   switch (t) {
     case SocketInfo::Transport::Tcp: return "tcp";
@@ -511,20 +523,13 @@ void Normalizer::on_socket(const AuditEvent& ev) {
 
 // bind(): the local end of later accepts on the socket.
 void Normalizer::on_bind(const AuditEvent& ev) {
-  const int32_t fd = descriptor(ev.args[0]);
   ProcessEntry& self = process_of(ev);
   learn(self, ev);
-  SocketList& sockets = writable_sockets(self);
-  auto it = std::find_if(sockets.begin(), sockets.end(), [&](const SocketInfo& s) { return s.fd == fd; });
-  if (it == sockets.end()) {
-    if (sockets.size() >= kMaxSocketsPerProcess) sockets.erase(sockets.begin());
-    it = sockets.insert(sockets.end(), SocketInfo{});
-    it->fd = fd;
-  }
-  it->has_local = true;
-  it->local_ipv6 = ev.sockaddr.family == events::SocketFamily::Inet6 && !ev.sockaddr.v4_mapped;
-  it->local_ip = ev.sockaddr.ip;
-  it->local_port = ev.sockaddr.port;
+  SocketInfo& socket = socket_slot(self, descriptor(ev.args[0]));
+  socket.has_local = true;
+  socket.local_ipv6 = ev.sockaddr.family == events::SocketFamily::Inet6 && !ev.sockaddr.v4_mapped;
+  socket.local_ip = ev.sockaddr.ip;
+  socket.local_port = ev.sockaddr.port;
 }
 
 // connect(): an attempt whatever its result (a non-blocking connect returns
@@ -555,16 +560,21 @@ void Normalizer::on_accept(const AuditEvent& ev) {
   const SocketInfo* local = nullptr;
   if (ProcessEntry* self = processes_.peek(ev.pid)) {
     local = find_socket(*self, listener);
-    if ((local == nullptr || !local->has_local) && source_ != nullptr) {
+    if (source_ != nullptr && (local == nullptr || (!local->has_local && !local->local_unknown))) {
+      // Up to two 1 MiB reads of /proc/PID/net/tcp*: once per descriptor,
+      // found or not.
       SocketInfo read;
-      if (source_->local_address(ev.pid, listener, read)) {
-        read.fd = listener;
-        SocketList& sockets = writable_sockets(*self);
-        std::erase_if(sockets, [&](const SocketInfo& s) { return s.fd == listener; });
-        if (sockets.size() >= kMaxSocketsPerProcess) sockets.erase(sockets.begin());
-        sockets.push_back(std::move(read));
-        local = &sockets.back();
+      const bool found = source_->local_address(ev.pid, listener, read);
+      SocketInfo& socket = socket_slot(*self, listener);
+      if (found) {
+        socket.has_local = true;
+        socket.local_ipv6 = read.local_ipv6;
+        socket.local_ip = std::move(read.local_ip);
+        socket.local_port = read.local_port;
+      } else {
+        socket.local_unknown = true;
       }
+      local = &socket;
     }
     if (local != nullptr && !local->has_local) local = nullptr;
   }

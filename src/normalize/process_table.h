@@ -27,6 +27,9 @@ struct SocketInfo {
   Transport transport = Transport::Unknown;
   bool close_on_exec = false;
   bool has_local = false;
+  // /proc was asked for the local end and had none (a Unix socket, as often as
+  // not): not asked again for this descriptor.
+  bool local_unknown = false;
   bool local_ipv6 = false;
   uint16_t local_port = 0;
   std::string local_ip;
