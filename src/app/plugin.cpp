@@ -281,6 +281,8 @@ void Plugin::log_stats(const char* why) {
        << " dropped_bytes=" << reader_->bytes_dropped()
        << " dropped_chunks=" << reader_->chunks_dropped() << " input_reads=" << reader_->reads()
        << " unknown_parents=" << s.normalized.unknown_parents
+       << " links_not_reported=" << s.normalized.links_not_reported << " unchanged_ids=" << s.normalized.unchanged_ids
+       << " accepts_unplaced=" << s.normalized.accepts_unplaced << " accepts_dropped=" << s.normalized.accepts_dropped
        << " proc_lookups=" << s.normalized.proc_lookups << " table=" << pipeline_->normalizer().processes().size()
        << "/" << pipeline_->normalizer().processes().capacity() << " reloads=" << reloads_
        << " failed_reloads=" << failed_reloads_ << " refused_files=" << refused_.size()

@@ -185,6 +185,9 @@ BOOST_AUTO_TEST_CASE(sigusr1_logs_a_statistics_line) {
   BOOST_TEST(eventually([&] { return setup.log().find("started") != std::string::npos; }));
   plugin.signal(SIGUSR1);
   BOOST_TEST(eventually([&] { return setup.log().find("statistics: records=") != std::string::npos; }), setup.log());
+  for (const char* counter : {" links_not_reported=0 ", " unchanged_ids=0 ", " accepts_unplaced=0 ", " accepts_dropped=0 "}) {
+    BOOST_TEST(setup.log().find(counter) != std::string::npos, counter << "\n" << setup.log());
+  }
   plugin.close_stdin();
   BOOST_TEST(plugin.wait(5s) == 0);
 }
