@@ -80,6 +80,20 @@ std::string describe(const normalize::PipelineStats& s) {
     out << ", " << counted(s.normalized.inferred_paths, "path") << " inferred from audit keys";
   }
   if (s.normalized.unresolved_paths > 0) out << ", " << counted(s.normalized.unresolved_paths, "unresolved path");
+  // What made no event, or an event short of a field (EVENT-KINDS.md §2b, §5, §6).
+  if (s.normalized.links_not_reported > 0) {
+    out << ", " << counted(s.normalized.links_not_reported, "link or device node", "links or device nodes")
+        << " not reported";
+  }
+  if (s.normalized.unchanged_ids > 0) {
+    out << ", " << counted(s.normalized.unchanged_ids, "id call") << " that changed nothing";
+  }
+  if (s.normalized.accepts_unplaced > 0) {
+    out << ", " << counted(s.normalized.accepts_unplaced, "accept") << " without the local end";
+  }
+  if (s.normalized.accepts_dropped > 0) {
+    out << ", " << counted(s.normalized.accepts_dropped, "accept") << " on sockets not known as IP dropped";
+  }
   if (s.events.malformed + s.events.bad_values > 0) {
     out << ", " << counted(s.events.malformed + s.events.bad_values, "malformed record") << " in events";
   }

@@ -292,6 +292,8 @@ void Plugin::log_stats(const char* why) {
        << " dropped_bytes=" << reader_->bytes_dropped()
        << " dropped_chunks=" << reader_->chunks_dropped() << " input_reads=" << reader_->reads()
        << " unknown_parents=" << s.normalized.unknown_parents
+       << " links_not_reported=" << s.normalized.links_not_reported << " unchanged_ids=" << s.normalized.unchanged_ids
+       << " accepts_unplaced=" << s.normalized.accepts_unplaced << " accepts_dropped=" << s.normalized.accepts_dropped
        << " proc_lookups=" << s.normalized.proc_lookups << " table=" << pipeline_->normalizer().processes().size()
        << "/" << pipeline_->normalizer().processes().capacity() << " reloads=" << reloads_
        << " failed_reloads=" << failed_reloads_ << " refused_files=" << refused_.size()
@@ -323,6 +325,7 @@ void Plugin::start_pipeline() {
   normalize::PipelineOptions options =
       pipeline_options(host_name_, host_id_, config_.process_table_size, config_.inode_map_size);
   options.order.max_hold_ms = 200;
+  options.normalizer.first_node_is_local = true;  // auditd's node= of this host, however it is spelled
   // An event whose records stopped coming is completed after a second of
   // silence, not auditd.conf's end_of_event_timeout.
   auparse_set_eoe_timeout(1);

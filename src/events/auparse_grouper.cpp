@@ -418,18 +418,11 @@ void AuparseGrouper::lookup_user_name(auparse_state_t* au, int64_t uid, std::str
     out = last_user_name_;
     return;
   }
-  auto key = std::make_pair(event_.node, uid);
-  auto it = user_names_.find(key);
+  auto it = user_names_.find(NodeUid(event_.node, uid));
   if (it == user_names_.end()) {
     // Enriched logs carry UID="name" (used as is); raw ones make libauparse
     // ask the local user database, which is right for the live host.
-    std::string name;
-    if (const char* interpreted = auparse_interpret_field(au)) {
-      name = interpreted;
-      if (name == "unset" || name.rfind("unknown(", 0) == 0) name.clear();
-    }
-    if (user_names_.size() >= 4096) user_names_.clear();
-    it = user_names_.emplace(std::move(key), std::move(name)).first;
+    it = remember_user_name(au, user_names_, uid);
   }
   last_uid_ = uid;
   last_node_ = event_.node;
@@ -440,18 +433,31 @@ void AuparseGrouper::lookup_user_name(auparse_state_t* au, int64_t uid, std::str
 // The name of an effective uid that differs from the real one: the name this
 // log's UID= gave that id (root's, for a setuid-root program, nearly always
 // known), else libauparse's lookup in the local user database (the EUID= token
-// is not kept: records_read()), which is not remembered so that it never
-// stands for a name the log gives later.
+// is not kept: records_read()), made once per (node, euid) and kept apart so
+// that it never stands for a name the log gives later.
 void AuparseGrouper::effective_user_name(auparse_state_t* au, int64_t euid, std::string& out) {
-  if (const auto it = user_names_.find(std::make_pair(event_.node, euid)); it != user_names_.end()) {
+  const NodeUid key(event_.node, euid);
+  if (const auto it = user_names_.find(key); it != user_names_.end()) {
     out = it->second;
     return;
   }
-  out.clear();
+  auto it = local_user_names_.find(key);
+  if (it == local_user_names_.end()) it = remember_user_name(au, local_user_names_, euid);
+  out = it->second;
+}
+
+// libauparse's name for the current field (a uid of event_.node), remembered
+// in `names` (at most 4096: a burst of distinct ids starts it afresh).
+AuparseGrouper::UserNames::iterator AuparseGrouper::remember_user_name(auparse_state_t* au, UserNames& names,
+                                                                       int64_t uid) {
+  ++stats_.user_lookups;
+  std::string name;
   if (const char* interpreted = auparse_interpret_field(au)) {
-    out = interpreted;
-    if (out == "unset" || out.rfind("unknown(", 0) == 0) out.clear();
+    name = interpreted;
+    if (name == "unset" || name.rfind("unknown(", 0) == 0) name.clear();
   }
+  if (names.size() >= 4096) names.clear();
+  return names.emplace(std::make_pair(event_.node, uid), std::move(name)).first;
 }
 
 void AuparseGrouper::set_argument(uint64_t index, std::string&& value) {

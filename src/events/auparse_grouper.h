@@ -47,6 +47,7 @@ struct EventStats {
   uint64_t thread_clones = 0;   // clone(CLONE_THREAD): not a new process
   uint64_t malformed = 0;       // relevant events lacking a field they need
   uint64_t bad_values = 0;      // fields whose value could not be decoded
+  uint64_t user_lookups = 0;    // uid and euid fields interpreted by libauparse (the user database, raw logs)
 };
 
 class AuparseGrouper {
@@ -112,8 +113,22 @@ class AuparseGrouper {
   std::string scratch_;
   std::string saddr_bytes_;  // this event's SOCKADDR, decoded once the arch is known
 
-  // user.name per (node, uid): looked up once, not per event.
-  std::map<std::pair<std::string, int64_t>, std::string> user_names_;
+  // (node, uid) keys, found without copying the node name.
+  using NodeUid = std::pair<std::string_view, int64_t>;
+  struct NodeUidLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return NodeUid(a.first, a.second) < NodeUid(b.first, b.second);
+    }
+  };
+  using UserNames = std::map<std::pair<std::string, int64_t>, std::string, NodeUidLess>;
+  // user.name per (node, uid) as the log's UID= gave it: looked up once, not per event.
+  UserNames user_names_;
+  // The local user database's name for an effective uid the log has not
+  // named (yet): apart, so that a UID= the log gives later still wins.
+  UserNames local_user_names_;
+  UserNames::iterator remember_user_name(AuparseState* au, UserNames& names, int64_t uid);
   int64_t last_uid_ = kUnknownId;
   std::string last_node_;
   std::string last_user_name_;

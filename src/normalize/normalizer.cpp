@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "util/boot_persistence_keys.h"
 #include "util/path.h"
 
 namespace auditeql::normalize {
@@ -41,7 +42,27 @@ void learn(ProcessEntry& entry, const AuditEvent& ev) {
   entry.interactive = ev.tty.empty() ? 0 : 1;
 }
 
+// A process known only from an event at `time_ms`: a fork record stamped
+// earlier that comes later keeps the identity its events already carry.
+ProcessEntry first_seen(int64_t time_ms) {
+  ProcessEntry entry;
+  entry.since_ms = time_ms;
+  return entry;
+}
+
 int32_t descriptor(uint64_t arg) { return static_cast<int32_t>(arg & 0xffffffffu); }
+
+// The socket entry of `fd`, made when there is none (the oldest makes way when
+// the process has too many).
+SocketInfo& socket_slot(ProcessEntry& entry, int32_t fd) {
+  SocketList& sockets = writable_sockets(entry);
+  auto it = std::find_if(sockets.begin(), sockets.end(), [&](const SocketInfo& s) { return s.fd == fd; });
+  if (it != sockets.end()) return *it;
+  if (sockets.size() >= kMaxSocketsPerProcess) sockets.erase(sockets.begin());
+  SocketInfo& made = sockets.emplace_back();
+  made.fd = fd;
+  return made;
+}
 
 std::string_view transport_name(SocketInfo::Transport t) {
   switch (t) {
@@ -56,19 +77,22 @@ std::string_view ip_version(const events::SocketAddress& a) {
   return a.family == events::SocketFamily::Inet || a.v4_mapped ? "ipv4" : "ipv6";
 }
 
-// Whether Elastic Defend reports what this syscall made as a file creation.
-// Its Linux sensor reports a creation when an open created the file (the
-// probe on do_filp_open that tests FMODE_CREATED, elastic/ebpf
+// Whether what this event's syscall made is reported as a file creation.
+// Elastic Defend's Linux sensor reports a creation when an open created the
+// file (the probe on do_filp_open that tests FMODE_CREATED, elastic/ebpf
 // GPL/Events/File/Probe.bpf.c): a hard link, a symbolic link (`systemctl
 // enable`, update-rc.d, dpkg's own .dpkg-new links) or a device node is no
-// file event for it. Directories are kept although Defend does not report
-// mkdir either: the shipped Dracut Module Creation results count a module's
-// directory as its creation.
-bool reported_as_creation(SyscallKind k) {
-  switch (k) {
+// file event for it, and auditeql follows it, except under the boot-persistence
+// bundle's own watches: a link planted in /boot or in the dracut module tree
+// (`ln -s /tmp/evil /usr/lib/dracut/modules.d/99evil`) is a persistence the
+// shipped rules must keep catching. Directories are kept although Defend does
+// not report mkdir either: the shipped Dracut Module Creation results count a
+// module's directory as its creation.
+bool reported_as_creation(const AuditEvent& ev) {
+  switch (ev.syscall_kind) {
     case SyscallKind::Link: case SyscallKind::Linkat: case SyscallKind::Symlink: case SyscallKind::Symlinkat:
     case SyscallKind::Mknod: case SyscallKind::Mknodat:
-      return false;
+      return util::is_boot_persistence_watch_key(ev.key);
     default:
       return true;
   }
@@ -90,6 +114,7 @@ Normalizer::Normalizer(NormalizerOptions options, Handler on_event)
 
 void Normalizer::process(AuditEvent& ev) {
   using events::EventClass;
+  if (options_.first_node_is_local && local_node_.empty() && !ev.node.empty()) local_node_ = ev.node;
   switch (ev.event_class) {
     case EventClass::Exec: on_exec(ev); break;
     case EventClass::Fork: on_fork(ev); break;
@@ -121,7 +146,7 @@ void Normalizer::process(AuditEvent& ev) {
   }
 }
 
-ProcessEntry* Normalizer::find_process(int64_t pid) {
+ProcessEntry* Normalizer::find_process(int64_t pid, int64_t seen_ms) {
   if (pid < 0) return nullptr;
   ProcessEntry* entry = processes_.find(pid);
   // Entries read from /proc are checked against pid reuse; those learned
@@ -130,6 +155,7 @@ ProcessEntry* Normalizer::find_process(int64_t pid) {
   ProcessEntry looked_up;
   if (source_ != nullptr && source_->lookup(pid, looked_up)) {
     ++stats_.proc_lookups;
+    looked_up.since_ms = seen_ms;
     return &processes_.put(pid, std::move(looked_up));
   }
   return entry;
@@ -151,7 +177,7 @@ std::string Normalizer::executable_of(const AuditEvent& ev) const {
 }
 
 const std::string& Normalizer::host_id_of(const AuditEvent& ev) const {
-  if (!ev.node.empty() && ev.node != options_.host_name) return ev.node;
+  if (!ev.node.empty() && ev.node != options_.host_name && ev.node != local_node_) return ev.node;
   return options_.host_id.empty() ? options_.host_name : options_.host_id;
 }
 
@@ -197,8 +223,8 @@ void Normalizer::ensure_identity(int64_t pid, ProcessEntry& entry, const AuditEv
 }
 
 ProcessEntry& Normalizer::process_of(const AuditEvent& ev) {
-  ProcessEntry* entry = find_process(ev.pid);
-  if (entry == nullptr) entry = &processes_.put(ev.pid, ProcessEntry{});
+  ProcessEntry* entry = find_process(ev.pid, ev.time_ms);
+  if (entry == nullptr) entry = &processes_.put(ev.pid, first_seen(ev.time_ms));
   if (!entry->image && !ev.exe.empty()) {
     // Started before anything was recorded (or known so far only as someone's
     // parent): exe= is the best evidence left.
@@ -258,9 +284,9 @@ void Normalizer::fill_record(const AuditEvent& ev, EventKind kind, ecs::Event& o
 
 void Normalizer::fill_parent(const AuditEvent& ev, ecs::Event& out) {
   if (ev.ppid <= 0) return;
-  ProcessEntry* parent = find_process(ev.ppid);
+  ProcessEntry* parent = find_process(ev.ppid, ev.time_ms);
   // Unknown: still one process, whose children share its identity.
-  if (parent == nullptr) parent = &processes_.put(ev.ppid, ProcessEntry{});
+  if (parent == nullptr) parent = &processes_.put(ev.ppid, first_seen(ev.time_ms));
   ensure_identity(ev.ppid, *parent, ev);
   out.parent = parent->parent_image();
   out.parent_entity_id = parent->entity;
@@ -432,7 +458,7 @@ Normalizer::PathOrigin Normalizer::resolve_removed_path(const AuditEvent& ev, si
 void Normalizer::on_file(const AuditEvent& ev, EventKind kind) {
   ecs::Event& out = scratch_;
   fill_event(ev, kind, out);
-  if (kind == EventKind::FileCreation && !reported_as_creation(ev.syscall_kind)) {
+  if (kind == EventKind::FileCreation && !reported_as_creation(ev)) {
     ++stats_.links_not_reported;  // still one of the process's events: its ids are learned
     return;
   }
@@ -497,20 +523,13 @@ void Normalizer::on_socket(const AuditEvent& ev) {
 
 // bind(): the local end of later accepts on the socket.
 void Normalizer::on_bind(const AuditEvent& ev) {
-  const int32_t fd = descriptor(ev.args[0]);
   ProcessEntry& self = process_of(ev);
   learn(self, ev);
-  SocketList& sockets = writable_sockets(self);
-  auto it = std::find_if(sockets.begin(), sockets.end(), [&](const SocketInfo& s) { return s.fd == fd; });
-  if (it == sockets.end()) {
-    if (sockets.size() >= kMaxSocketsPerProcess) sockets.erase(sockets.begin());
-    it = sockets.insert(sockets.end(), SocketInfo{});
-    it->fd = fd;
-  }
-  it->has_local = true;
-  it->local_ipv6 = ev.sockaddr.family == events::SocketFamily::Inet6 && !ev.sockaddr.v4_mapped;
-  it->local_ip = ev.sockaddr.ip;
-  it->local_port = ev.sockaddr.port;
+  SocketInfo& socket = socket_slot(self, descriptor(ev.args[0]));
+  socket.has_local = true;
+  socket.local_ipv6 = ev.sockaddr.family == events::SocketFamily::Inet6 && !ev.sockaddr.v4_mapped;
+  socket.local_ip = ev.sockaddr.ip;
+  socket.local_port = ev.sockaddr.port;
 }
 
 // connect(): an attempt whatever its result (a non-blocking connect returns
@@ -541,16 +560,21 @@ void Normalizer::on_accept(const AuditEvent& ev) {
   const SocketInfo* local = nullptr;
   if (ProcessEntry* self = processes_.peek(ev.pid)) {
     local = find_socket(*self, listener);
-    if ((local == nullptr || !local->has_local) && source_ != nullptr) {
+    if (source_ != nullptr && (local == nullptr || (!local->has_local && !local->local_unknown))) {
+      // Up to two 1 MiB reads of /proc/PID/net/tcp*: once per descriptor,
+      // found or not.
       SocketInfo read;
-      if (source_->local_address(ev.pid, listener, read)) {
-        read.fd = listener;
-        SocketList& sockets = writable_sockets(*self);
-        std::erase_if(sockets, [&](const SocketInfo& s) { return s.fd == listener; });
-        if (sockets.size() >= kMaxSocketsPerProcess) sockets.erase(sockets.begin());
-        sockets.push_back(std::move(read));
-        local = &sockets.back();
+      const bool found = source_->local_address(ev.pid, listener, read);
+      SocketInfo& socket = socket_slot(*self, listener);
+      if (found) {
+        socket.has_local = true;
+        socket.local_ipv6 = read.local_ipv6;
+        socket.local_ip = std::move(read.local_ip);
+        socket.local_port = read.local_port;
+      } else {
+        socket.local_unknown = true;
       }
+      local = &socket;
     }
     if (local != nullptr && !local->has_local) local = nullptr;
   }

@@ -31,6 +31,10 @@ struct NormalizerOptions {
   // /etc/machine-id. Empty: host_name stands for it. Records of other nodes
   // get their node name.
   std::string host_id;
+  // Live (the plugin): the first node= name of the stream is this host's too,
+  // whatever auditd's name_format made of it (fqdn, user, numeric). Replay
+  // leaves it off: a log may come from anywhere.
+  bool first_node_is_local = false;
   // Audit key -> watched directories, for directory-fd names in directories
   // the log never names. Empty: such names stay relative.
   WatchedDirectories watched;
@@ -120,8 +124,9 @@ class Normalizer {
   PathOrigin resolve_created_path(const events::AuditEvent& ev, size_t item, std::string& path);
   PathOrigin resolve_removed_path(const events::AuditEvent& ev, size_t item, std::string& path, bool allow_inferred);
 
-  // The table's entry for pid, from /proc (live) when the table lacks it; null when unknown.
-  ProcessEntry* find_process(int64_t pid);
+  // The table's entry for pid, from /proc (live) when the table lacks it
+  // (first seen at `seen_ms`); null when unknown.
+  ProcessEntry* find_process(int64_t pid, int64_t seen_ms);
   // The entry of the process an event belongs to, made when the table has
   // none (a process seen without its fork or exec), with an identity.
   ProcessEntry& process_of(const events::AuditEvent& ev);
@@ -139,6 +144,7 @@ class Normalizer {
   void deliver(ecs::Event& out);
 
   NormalizerOptions options_;
+  std::string local_node_;  // the first node= name, with first_node_is_local
   Handler on_event_;
   ProcessSource* source_ = nullptr;
   ProcessTable processes_;

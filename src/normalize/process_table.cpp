@@ -85,8 +85,25 @@ ProcessEntry& ProcessTable::record_exec(int64_t pid, ecs::ProcessImagePtr image,
 }
 
 void ProcessTable::record_fork(int64_t child, const ProcessEntry& parent, int64_t time_ms, ecs::EntityId entity) {
-  if (const ProcessEntry* existing = peek(child);
-      existing != nullptr && existing->from_exec && existing->since_ms >= time_ms) {
+  if (ProcessEntry* existing = peek(child); existing != nullptr && existing->since_ms >= time_ms) {
+    // The child's own events came first (the clone record is written when
+    // clone() returns in the parent, after a vfork child's exec even): the
+    // entry is this very process, with the identity its events already carry
+    // and its own ids. An exec since stands; otherwise the fork tells what it
+    // runs better than its exe= does.
+    if (!existing->from_exec && (!existing->image || existing->image_from_exe) && parent.image) {
+      existing->image = parent.image;
+      existing->image_from_exe = parent.image_from_exe;
+    }
+    const auto inherit = [](uint32_t& own, uint32_t parents) {
+      if (own == Credentials::kUnknown) own = parents;
+    };
+    inherit(existing->credentials.uid, parent.credentials.uid);
+    inherit(existing->credentials.euid, parent.credentials.euid);
+    inherit(existing->credentials.gid, parent.credentials.gid);
+    inherit(existing->credentials.egid, parent.credentials.egid);
+    if (existing->interactive < 0) existing->interactive = parent.interactive;
+    if (!existing->from_exec && !existing->sockets) existing->sockets = parent.sockets;
     return;
   }
   // Copy first: `parent` may live inside the map being modified. start_time

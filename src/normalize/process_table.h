@@ -27,6 +27,9 @@ struct SocketInfo {
   Transport transport = Transport::Unknown;
   bool close_on_exec = false;
   bool has_local = false;
+  // /proc was asked for the local end and had none (a Unix socket, as often as
+  // not): not asked again for this descriptor.
+  bool local_unknown = false;
   bool local_ipv6 = false;
   uint16_t local_port = 0;
   std::string local_ip;
@@ -42,7 +45,9 @@ struct ProcessEntry {
   bool image_from_exe = false;
   bool from_exec = false;    // the image was set by an exec (else inherited through a fork, or read)
   int8_t interactive = -1;   // has a controlling terminal; -1 unknown
-  int64_t since_ms = 0;      // event time of the exec or fork that set the image
+  // Event time of the exec or fork that set the image, or of the first event
+  // that showed the process (a record_fork stamped earlier leaves it be).
+  int64_t since_ms = 0;
   uint64_t start_time = 0;   // /proc start time when seeded from /proc (0 otherwise); guards pid reuse
   ecs::EntityId entity;      // empty until the normalizer assigns it
   Credentials credentials;   // as of the process's latest event
@@ -81,8 +86,9 @@ class ProcessTable {
 
   // `parent` forked `child`, a new process (`entity`) which inherits the
   // parent's current image, ids and sockets. A fork reported after the child's
-  // own exec (the clone record of the parent can arrive later than its child's
-  // exec) must not undo that exec.
+  // own events (the clone record of the parent can arrive later than its
+  // child's exec) must not undo them: an entry seen since `time_ms` keeps its
+  // identity, ids and exec'd image.
   void record_fork(int64_t child, const ProcessEntry& parent, int64_t time_ms, ecs::EntityId entity = {});
 
   ProcessEntry& put(int64_t pid, ProcessEntry entry);

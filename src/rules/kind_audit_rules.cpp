@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdio>
 
+#include "util/boot_persistence_keys.h"
+
 namespace auditeql::rules {
 namespace {
 
@@ -114,8 +116,8 @@ const KindAuditRules* find_kind_audit_rules(const ecs::KindClassification& c) {
 }
 
 std::string watch_key(std::string_view path) {
-  if (path == "/boot") return "bp_boot";
-  if (path == "/usr/lib/dracut/modules.d" || path == "/lib/dracut/modules.d") return "bp_dracut";
+  if (path == "/boot") return std::string(util::kBootWatchKey);
+  if (path == "/usr/lib/dracut/modules.d" || path == "/lib/dracut/modules.d") return std::string(util::kDracutWatchKey);
   std::string key = "aeql_w";
   for (const char c : path) key += c == '/' ? '_' : c;
   // The kernel takes keys of up to 256 bytes (AUDIT_MAX_KEY_LEN); a long path

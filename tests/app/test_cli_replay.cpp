@@ -199,6 +199,23 @@ BOOST_AUTO_TEST_CASE(enabling_a_unit_raises_no_file_creation_alert) {
              r.out);
 }
 
+// The converse of the above: a link made under the boot-persistence bundle's
+// own watches (key bp_dracut) is a creation, so that `ln -s` planting a dracut
+// module stays a Dracut Module Creation alert, as it was before links stopped
+// being creations elsewhere.
+BOOST_AUTO_TEST_CASE(a_link_planted_in_the_dracut_tree_raises_dracut_module_creation) {
+  const auto r = run_command({kBinary, "replay", "--rules", kRules, "--audit-rules", kAuditRules,
+                              std::string(AUDITEQL_FIXTURES_DIR) + "/formats/i_file_creation_watch.log"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  std::set<std::string> dracut_paths;
+  for (const auto& [rule, serial, path] : alerts_of(r.out)) {
+    if (rule == kDracutRule) dracut_paths.insert(path);
+  }
+  const std::string m = "/usr/lib/dracut/modules.d/";
+  for (const std::string name : {"sym.sh", "hard.sh", "fifo"}) BOOST_TEST(dracut_paths.count(m + name) == 1u, name);
+  BOOST_TEST(dracut_paths.size() == 15u, describe(alerts_of(r.out)));
+}
+
 BOOST_AUTO_TEST_CASE(a_module_the_log_cannot_place_is_inferred_from_the_watch_and_marked) {
   const auto log = testing::scenario_file("atk_dracut_mod_tar_existing_dir_no_diropen", "audit.log").string();
   const auto inferred_alerts = [](const std::string& ndjson) {

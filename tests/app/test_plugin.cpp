@@ -11,6 +11,7 @@
 #include "support/process.h"
 #include "support/synthetic.h"
 #include "support/temp_dir.h"
+#include "util/host.h"
 #include "util/json_value.h"
 
 using namespace auditeql;
@@ -184,6 +185,9 @@ BOOST_AUTO_TEST_CASE(sigusr1_logs_a_statistics_line) {
   BOOST_TEST(eventually([&] { return setup.log().find("started") != std::string::npos; }));
   plugin.signal(SIGUSR1);
   BOOST_TEST(eventually([&] { return setup.log().find("statistics: records=") != std::string::npos; }), setup.log());
+  for (const char* counter : {" links_not_reported=0 ", " unchanged_ids=0 ", " accepts_unplaced=0 ", " accepts_dropped=0 "}) {
+    BOOST_TEST(setup.log().find(counter) != std::string::npos, counter << "\n" << setup.log());
+  }
   plugin.close_stdin();
   BOOST_TEST(plugin.wait(5s) == 0);
 }
@@ -412,6 +416,27 @@ query: |
   BOOST_TEST(log.find("rule[Dropper Without Cleanup]=1+1expired") != std::string::npos, log);
   plugin.close_stdin();
   BOOST_TEST(plugin.wait(5s) == 0);
+}
+
+// auditd's name_format=fqdn (or user, numeric) prefixes every local record
+// with a node= that is not the host name: live, that first node is still this
+// host, whose host.id is the machine id, as on the plugin's own alerts.
+BOOST_AUTO_TEST_CASE(live_the_local_node_has_the_machine_id_whatever_its_name_format) {
+  PluginSetup setup("host_name: web1\n");
+  ChildProcess plugin({kBinary, setup.config}, setup.stderr_path);
+  const int64_t t0 = 1795413900000;
+  plugin.write(testing::on_node("web1.example.com", shell(t0)));
+  plugin.write(testing::on_node("web1.example.com", cp_into_boot(2, t0 + 10, "/boot/local")));
+  plugin.write(testing::on_node("db7", cp_into_boot(3, t0 + 20, "/boot/remote")));  // another host's, forwarded
+  plugin.close_stdin();
+  BOOST_TEST(plugin.wait(10s) == 0);
+  const auto lines = setup.alert_lines(false);
+  BOOST_REQUIRE(lines.size() == 2u);
+  std::string machine_id = util::local_machine_id();
+  if (machine_id.empty()) machine_id = "web1";
+  const auto local = util::parse_json(lines[0]), remote = util::parse_json(lines[1]);
+  BOOST_TEST(local.find("host")->find("id")->as_string() == machine_id, lines[0]);
+  BOOST_TEST(remote.find("host")->find("id")->as_string() == "db7", lines[1]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

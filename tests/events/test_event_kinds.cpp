@@ -52,6 +52,15 @@ const events::PathItem& item(const AuditEvent& e, size_t i) {
   return e.paths[i];
 }
 
+// An enriched setuid record (serial < 10) by pid 77 with these ids and, after
+// the 0x1d separator, these interpreted names.
+std::string setuid_record(int serial, int uid, int euid, const char* names) {
+  return "type=SYSCALL msg=audit(1795413900.00" + std::to_string(serial) + ":" + std::to_string(serial) +
+         "): arch=c000003e syscall=105 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=0 ppid=1 pid=77 auid=4242 uid=" +
+         std::to_string(uid) + " gid=0 euid=" + std::to_string(euid) +
+         " suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/usr/bin/x\" key=\"k\"\x1d" + names + "\n";
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(event_kinds)
@@ -348,15 +357,9 @@ BOOST_AUTO_TEST_CASE(the_effective_user_is_named_as_the_log_names_that_uid) {
   // uid 4242 is "alice" in this log (UID=); no such user here. Then a
   // setuid program run by uid 1000 ("bob") with euid 4242; the record stage
   // leaves EUID= out, so the name is the one the log gave 4242 before.
-  const auto syscall = [](int serial, int uid, int euid, const char* names) {
-    return "type=SYSCALL msg=audit(1795413900.00" + std::to_string(serial) + ":" + std::to_string(serial) +
-           "): arch=c000003e syscall=105 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=0 ppid=1 pid=77 auid=4242 uid=" +
-           std::to_string(uid) + " gid=0 euid=" + std::to_string(euid) +
-           " suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"x\" exe=\"/usr/bin/x\" key=\"k\"\x1d" + names + "\n";
-  };
-  const std::string log = syscall(1, 4242, 4242, "ARCH=x86_64 UID=\"alice\" EUID=\"alice\"") +
-                          syscall(2, 1000, 4242, "ARCH=x86_64 UID=\"bob\" EUID=\"alice\"") +
-                          syscall(3, 1000, 4243, "ARCH=x86_64 UID=\"bob\" EUID=\"carol\"");
+  const std::string log = setuid_record(1, 4242, 4242, "ARCH=x86_64 UID=\"alice\" EUID=\"alice\"") +
+                          setuid_record(2, 1000, 4242, "ARCH=x86_64 UID=\"bob\" EUID=\"alice\"") +
+                          setuid_record(3, 1000, 4243, "ARCH=x86_64 UID=\"bob\" EUID=\"carol\"");
   const auto g = testing::group_compacted(log);
   BOOST_REQUIRE(g.events.size() == 3u);
   BOOST_TEST(g.serial(1)->effective_user_name == "alice");
@@ -365,6 +368,23 @@ BOOST_AUTO_TEST_CASE(the_effective_user_is_named_as_the_log_names_that_uid) {
   // Never named by this log: this host's user database (no such user here).
   BOOST_TEST(g.serial(3)->effective_user_name.empty());
   BOOST_TEST(std::string(g.serial(2)->syscall_name) == "setuid");
+}
+
+BOOST_AUTO_TEST_CASE(an_effective_user_the_log_never_named_is_looked_up_once_and_the_log_still_wins) {
+  // A setuid program (uid 1000 "bob", euid 4243) run three times: 4243 is not
+  // named by the log, so this host's user database is asked (LDAP or sssd,
+  // maybe): once, not at every event. Then the log names 4243 "carol" (UID=),
+  // which the cached local answer must not hide.
+  std::string log;
+  for (int serial = 1; serial <= 3; ++serial) log += setuid_record(serial, 1000, 4243, "ARCH=x86_64 UID=\"bob\" EUID=\"carol\"");
+  log += setuid_record(4, 4243, 4243, "ARCH=x86_64 UID=\"carol\" EUID=\"carol\"");
+  log += setuid_record(5, 1000, 4243, "ARCH=x86_64 UID=\"bob\" EUID=\"carol\"");
+  const auto g = testing::group_compacted(log);
+  BOOST_REQUIRE(g.events.size() == 5u);
+  for (const uint64_t serial : {1u, 2u, 3u}) BOOST_TEST(g.serial(serial)->effective_user_name.empty(), serial);
+  BOOST_TEST(g.serial(5)->effective_user_name == "carol");
+  // uid 1000 once, euid 4243 once (locally), uid 4243 once (from the log).
+  BOOST_TEST(g.stats.user_lookups == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(syscall_names_follow_libaudit_per_architecture) {

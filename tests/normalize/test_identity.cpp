@@ -191,6 +191,61 @@ BOOST_AUTO_TEST_CASE(host_id_comes_from_node_or_the_option) {
   normalize::PipelineOptions unnamed;
   unnamed.normalizer.host_name = "h9";
   BOOST_TEST(run_pipeline(exec(1, 10, ""), unnamed).events[0].host_id == "h9");
+  // Live, the first node= is this host however auditd spells it (name_format
+  // fqdn here); the others are other hosts. Replay (above) keeps node names.
+  options.normalizer.first_node_is_local = true;
+  const auto live = run_pipeline(exec(1, 10, "web1.example.com") + exec(2, 11, "db7") + exec(3, 12, "web1.example.com"),
+                                 options);
+  BOOST_REQUIRE(live.events.size() == 3u);
+  BOOST_TEST(live.events[0].host_id == "0123456789abcdef0123456789abcdef");
+  BOOST_TEST(live.events[1].host_id == "db7");
+  BOOST_TEST(live.events[2].host_id == "0123456789abcdef0123456789abcdef");
+  BOOST_TEST(live.events[2].host_name == "web1.example.com");
+}
+
+// The clone record is written when clone() returns in the parent: after a
+// vfork child's exec, and after anything the child did meanwhile. When that
+// comes later than the ordering window, the child's first events have already
+// given it an identity, which the fork must keep (the PAM_EXEC rule joins an
+// sshd child's session_id_change to its exec by process.entity_id), and the
+// ids the child showed must not turn into the parent's.
+BOOST_AUTO_TEST_CASE(a_fork_record_arriving_after_its_childs_events_keeps_their_identity) {
+  constexpr int64_t t0 = 1795413900000;
+  std::string log = exec_records({.serial = 9, .ms = t0, .pid = 500, .ppid = 1, .exe = "/usr/sbin/sshd",
+                                  .argv = {"sshd"}, .path0 = "/usr/sbin/sshd"});
+  testing::SyscallSpec setsid;
+  setsid.serial = 10;
+  setsid.ms = t0 + 10;
+  setsid.pid = 501;
+  setsid.ppid = 500;
+  setsid.syscall = 112;
+  setsid.exit = 501;
+  setsid.uid = setsid.euid = 1000;  // the child's own ids, not its parent's
+  setsid.exe = "/usr/sbin/sshd";
+  log += testing::syscall_records(setsid);
+  // Another process, long enough after for the setsid to be released.
+  log += exec_records({.serial = 11, .ms = t0 + 700, .pid = 900, .ppid = 1, .exe = "/usr/bin/true",
+                       .argv = {"true"}, .path0 = "/usr/bin/true"});
+  log += fork_records(12, t0 + 5, 500, 1, 501, 0x4111);  // vfork, stamped when it was entered
+  testing::SyscallSpec setuid = setsid;
+  setuid.serial = 13;
+  setuid.ms = t0 + 705;
+  setuid.syscall = 105;
+  setuid.a0 = "3e8";
+  setuid.exit = 0;
+  log += testing::syscall_records(setuid);  // ids as they were: no uid_change
+  log += exec_records({.serial = 14, .ms = t0 + 710, .pid = 501, .ppid = 500, .exe = "/usr/bin/dash",
+                       .argv = {"sh"}, .path0 = "/bin/sh", .uid = 1000, .euid = 1000});
+  const auto run = run_pipeline(log, {}, 64);  // fed in small pieces, as a live stream arrives
+  BOOST_TEST(run.stats.order.forks_pulled == 0u);  // the fork came too late to be pulled ahead
+  const Event& sshd = by_sequence(run.events, 9);
+  const Event& session = by_sequence(run.events, 10);
+  const Event& exec = by_sequence(run.events, 14);
+  BOOST_TEST((session.kind == EventKind::SessionIdChange));
+  BOOST_TEST(hex(session.entity_id) == hex(exec.entity_id));
+  BOOST_TEST(hex(exec.parent_entity_id) == hex(sshd.entity_id));
+  BOOST_TEST(hex(session.parent_entity_id) == hex(sshd.entity_id));
+  for (const auto& e : run.events) BOOST_TEST(e.sequence != 13u, "setuid(1000) by a process already 1000");
 }
 
 BOOST_AUTO_TEST_CASE(every_kind_carries_the_identity_fields) {

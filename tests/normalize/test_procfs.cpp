@@ -185,6 +185,46 @@ BOOST_AUTO_TEST_CASE(an_accept_on_a_socket_bound_before_the_log_is_placed_live) 
   BOOST_TEST(!source.boot_id().empty());
 }
 
+// accept(fd, NULL, NULL) on a Unix socket: /proc has no IP local end for it.
+// Each lookup reads /proc/PID/net/tcp and tcp6 (up to 1 MiB each), so the
+// miss is remembered for the descriptor instead of paid at every accept.
+BOOST_AUTO_TEST_CASE(a_socket_proc_cannot_place_is_looked_up_once) {
+  const int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+  BOOST_REQUIRE(listener >= 0);
+  struct CountingSource : normalize::ProcProcessSource {
+    int local_lookups = 0;
+    bool local_address(int64_t pid, int32_t fd, normalize::SocketInfo& out) override {
+      ++local_lookups;
+      return ProcProcessSource::local_address(pid, fd, out);
+    }
+  } source;
+  std::string log;
+  for (uint64_t serial = 1; serial <= 3; ++serial) {
+    testing::SyscallSpec accept;
+    accept.serial = serial;
+    accept.ms += static_cast<int64_t>(serial);
+    accept.pid = getpid();
+    accept.ppid = getppid();
+    accept.syscall = 43;  // accept, no SOCKADDR record: the peer is not given
+    accept.exit = 9;
+    char fd[16];
+    snprintf(fd, sizeof fd, "%x", listener);
+    accept.a0 = fd;
+    log += testing::syscall_records(accept);
+  }
+  std::vector<ecs::Event> events;
+  normalize::PipelineOptions options;
+  options.normalizer.host_name = "h";
+  normalize::EventPipeline pipeline(options, [&](const ecs::Event& e) { events.push_back(e); });
+  pipeline.normalizer().set_process_source(&source);
+  pipeline.feed(log);
+  pipeline.finish();
+  close(listener);
+  BOOST_TEST(events.empty());
+  BOOST_TEST(pipeline.stats().normalized.accepts_dropped == 3u);
+  BOOST_TEST(source.local_lookups == 1);
+}
+
 BOOST_AUTO_TEST_CASE(ids_and_terminal_are_read_with_the_process) {
   ProcSnapshot self;
   BOOST_REQUIRE(normalize::read_proc("/proc", getpid(), self));

@@ -21,6 +21,7 @@ struct TreeRecord {
   bool exec = false;  // "exec" line (else "sys")
   uint64_t serial = 0;
   int64_t syscall = 59;
+  std::string key;  // of "sys" lines
   std::string exe;
   std::vector<std::string> argv;
   std::string cwd;
@@ -106,6 +107,7 @@ inline std::map<int64_t, TreeProcess> parse_tree(const std::string& text) {
       if (!r.exec) {
         const std::string sc = field_after(body, "syscall");
         r.syscall = sc.empty() ? -1 : std::stoll(sc);
+        r.key = field_after(body, "key");
       }
       const size_t argv_at = body.find(" argv=[");
       if (argv_at != std::string::npos) r.argv = parse_python_list(body.substr(argv_at + 6, body.find("] cwd=") - argv_at - 5));
