@@ -202,10 +202,10 @@ ecs::EntityId Normalizer::make_entity_id(const std::string& host_id, int64_t pid
   for (const uint64_t v : {static_cast<uint64_t>(pid), a, b}) {
     for (int i = 0; i < 8; ++i) *at++ = static_cast<char>((v >> (8 * i)) & 0xff);  // little-endian on every host
   }
-  std::memcpy(at, host_id.data(), host_id.size());
-  at += host_id.size();
+  // std::copy, not memcpy: an empty string_view may hold a null pointer.
+  at = std::copy(host_id.begin(), host_id.end(), at);
   *at++ = '\0';
-  std::memcpy(at, extra.data(), extra.size());
+  std::copy(extra.begin(), extra.end(), at);
   const XXH128_hash_t hash = XXH3_128bits(bytes, size);
   ecs::EntityId id{hash.high64, hash.low64};
   if (id.empty()) id.low = 1;  // all zeros means "none"
