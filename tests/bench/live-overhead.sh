@@ -774,28 +774,34 @@ chmod 0644 "$T/data/payload" "$T/data/tree/etc/bench"
 for ((w = 0; w < PARALLEL; w++)); do mkdir -p "$T/scratch/w$w" && printf 'src\n' > "$T/scratch/w$w/src"; done
 
 # audit rules and the watched directories
+create_watched_dirs() {  # the -w directories of audit rules file $1 that are missing
+  local -a w missing_levels
+  local d p
+  while read -r -a w; do
+    [ "${w[0]:-}" = -w ] || continue
+    d=${w[1]}
+    [ -d "$d" ] && continue
+    missing_levels=()
+    p=$d
+    while [ ! -e "$p" ]; do missing_levels=("$p" "${missing_levels[@]}"); p=$(dirname "$p"); done
+    for p in "${missing_levels[@]}"; do mkdir "$p" && CREATED_DIRS+=("$p") && save_state; done
+    info "created $d (removed at the end)"
+  done < "$1"
+}
+grep -v '^[[:space:]]*\(#\|$\)' "$REPO/rules.d/auditeql.rules" > "$T/audit.rules"
+create_watched_dirs "$T/audit.rules"
 RULE_DIRS_YAML=$SHIPPED
 for d in "${EXTRA_RULE_DIRS[@]}"; do RULE_DIRS_YAML+=", $d"; done
 if [ "${#EXTRA_RULE_DIRS[@]}" -gt 0 ]; then
+  # Derived on this host, the bundle's directories created: a watch whose
+  # directory is still missing is written commented out, as for a user.
   printf 'rule_directories: [%s]\n' "$RULE_DIRS_YAML" > "$T/derive.yaml"
   "$BIN" audit-rules --config "$T/derive.yaml" > "$T/derived.rules" 2> "$T/out/audit-rules.err" \
     || { cat "$T/out/audit-rules.err"; die "auditeql audit-rules cannot derive the audit rules for ${EXTRA_RULE_DIRS[*]}"; }
   info "audit rules derived for the whole rule set: $(tail -n 1 "$T/out/audit-rules.err")"
   grep -v '^[[:space:]]*\(#\|$\)' "$T/derived.rules" > "$T/audit.rules"
-else
-  grep -v '^[[:space:]]*\(#\|$\)' "$REPO/rules.d/auditeql.rules" > "$T/audit.rules"
 fi
 grep -q -- '-k bp_fork' "$T/audit.rules" || info "note: the bundle has no fork tracking rules (bp_fork)"
-while read -r -a w; do
-  [ "${w[0]:-}" = -w ] || continue
-  d=${w[1]}
-  [ -d "$d" ] && continue
-  missing_levels=()
-  p=$d
-  while [ ! -e "$p" ]; do missing_levels=("$p" "${missing_levels[@]}"); p=$(dirname "$p"); done
-  for p in "${missing_levels[@]}"; do mkdir "$p" && CREATED_DIRS+=("$p") && save_state; done
-  info "created $d (removed at the end)"
-done < "$T/audit.rules"
 [ -d "$DRACUT_MODULES" ] || die "the bundle has no watch on $DRACUT_MODULES"
 
 # auditd.conf: Debian 12's defaults (auditd 3.0.9), logs and plugins in $T
