@@ -225,14 +225,6 @@ std::string suggest_field(std::string_view name) {
   return {};
 }
 
-bool can_match_without(const eql::ExprPtr& condition, const std::function<bool(std::string_view)>& absent) {
-  const FieldKnowledge known = [&](std::string_view name) -> std::optional<eql::FieldValues> {
-    if (absent(name)) return eql::FieldValues::none();
-    return std::nullopt;
-  };
-  return truth_given(condition, known) != Truth::False;
-}
-
 ecs::KindMask kinds_matched(const eql::EventFilter& filter, const std::vector<std::string>& never_set) {
   ecs::KindMask kinds = 0;
   const ecs::KindMask candidates = ecs::kinds_of_category(filter.category);

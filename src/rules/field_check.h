@@ -42,12 +42,6 @@ std::vector<FieldReference> field_references(const eql::Expr& expr, ecs::KindMas
 // (`process.parent.exe`): "" when there is none or more than one.
 std::string suggest_field(std::string_view name);
 
-// Whether a condition can still be true when the fields for which `absent`
-// is true have no value: each part that reads only such fields is
-// evaluated as Elasticsearch would on an event without them, and the
-// and/or/not around it are folded.
-bool can_match_without(const eql::ExprPtr& condition, const std::function<bool(std::string_view)>& absent);
-
 // The kinds of events (among those of its category) on which a filter can
 // be true, given what the field registry knows of each kind (the constant
 // event.category/type/action, the fields set) and that the fields of
